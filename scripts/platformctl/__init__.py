@@ -1,0 +1,1 @@
+"""platformctl: the command line of the data and API platform monorepo."""

@@ -1,0 +1,50 @@
+"""Atomic file writes: a reader (or a crashed run) never sees a half-written file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _staged(path: Path, content: str) -> str:
+    """Write `content` to a temp sibling of `path` with normal file permissions; return its name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        # mkstemp creates 0600 files; generated files are ordinary repo files.
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def write_atomic(path: Path, content: str) -> None:
+    os.replace(_staged(path, content), path)
+
+
+def write_all_atomic(files: dict[Path, str]) -> None:
+    """Write several files so that either all change or none does.
+
+    Every file is first written to a temp sibling; only when all temp files exist are they
+    renamed into place. A failure before the renames leaves every target untouched.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, content in files.items():
+            staged.append((_staged(path, content), path))
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    for tmp, path in staged:
+        os.replace(tmp, path)
