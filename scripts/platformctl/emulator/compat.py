@@ -1,0 +1,90 @@
+"""WSGI middleware that fixes moto responses which make Terraform see drift on every plan.
+
+Each fix is for a measured moto 5.2.5 behaviour (see docs/local-emulator.md). The emulator is a
+test double for AWS, so the fixes make it answer the way AWS does; they never hide a diff that a
+real account would show.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+# SQS returns these attributes as JSON documents. AWS returns them compact; moto re-serialises
+# them with json.dumps defaults (", " and ": "), which the provider reports as a change to
+# `redrive_policy` on every plan.
+_SQS_JSON_ATTRIBUTES = ("RedrivePolicy", "RedriveAllowPolicy")
+
+
+def compact_json_attribute(value: str) -> str:
+    try:
+        return json.dumps(json.loads(value), separators=(",", ":"))
+    except ValueError:
+        return value
+
+
+def fix_sqs_get_queue_attributes(body: bytes) -> bytes:
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return body
+    attributes = document.get("Attributes") if isinstance(document, dict) else None
+    if not isinstance(attributes, dict):
+        return body
+    changed = False
+    for name in _SQS_JSON_ATTRIBUTES:
+        if isinstance(attributes.get(name), str):
+            fixed = compact_json_attribute(attributes[name])
+            changed = changed or fixed != attributes[name]
+            attributes[name] = fixed
+    return json.dumps(document).encode() if changed else body
+
+
+_FIXES: dict[str, Callable[[bytes], bytes]] = {
+    "AmazonSQS.GetQueueAttributes": fix_sqs_get_queue_attributes,
+}
+
+
+HEALTH_PATH = "/_platform/health"
+HEALTH_BODY = b'{"server": "platformctl-emulator"}'
+
+
+class CompatMiddleware:
+    """Rewrites the bodies of the few responses listed in `_FIXES`; passes everything else through.
+
+    Also answers a constant health probe: moto's own /moto-api/data.json serialises every
+    resource, which gets slow exactly when the emulator holds a whole platform.
+    """
+
+    def __init__(self, app: WSGIApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH:
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(HEALTH_BODY)))])
+            return [HEALTH_BODY]
+        fix = _FIXES.get(environ.get("HTTP_X_AMZ_TARGET", ""))
+        if fix is None:
+            return self.app(environ, start_response)
+
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[..., Any]:
+            captured["status"], captured["headers"], captured["exc_info"] = status, headers, exc_info
+            return lambda _data: None
+
+        chunks = self.app(environ, capture)
+        try:
+            body = b"".join(chunks)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        body = fix(body)
+        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(body))))
+        start_response(captured["status"], headers, captured["exc_info"])
+        return [body]
