@@ -1,0 +1,115 @@
+"""Platform-wide settings (config/platform.yaml) and one file per environment (config/environments/)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from platformctl.catalog.base import AccountId, CatalogModel, TagValue, is_tag_key
+
+MANDATORY_TAGS = ("CostCenter", "Environment", "Owner", "DataClassification")
+DATA_CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
+
+Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")]
+RoleName = Annotated[str, StringConstraints(pattern=r"^[\w+=,.@-]{1,64}$")]
+BucketName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+
+
+def _check_tags(tags: dict[str, str]) -> dict[str, str]:
+    for key in tags:
+        if not is_tag_key(key):
+            raise ValueError(f"{key!r} is not a valid AWS tag key")
+        if key.lower().startswith("aws:"):
+            raise ValueError(f"{key!r}: the aws: prefix is reserved by AWS")
+    classification = tags.get("DataClassification")
+    if classification is not None and classification not in DATA_CLASSIFICATIONS:
+        raise ValueError(f"DataClassification must be one of {', '.join(DATA_CLASSIFICATIONS)}, got {classification!r}")
+    return tags
+
+
+class Organization(CatalogModel):
+    id: Annotated[str, StringConstraints(pattern=r"^o-[a-z0-9]{10,32}$")] = Field(
+        description="AWS Organizations id, used to scope cross-account policies."
+    )
+
+
+class Platform(CatalogModel):
+    """config/platform.yaml: what is the same in every environment."""
+
+    organization: Organization
+    deploy_role_name: RoleName = Field(description="Role assumed in every account by Terraform.")
+    partition: Literal["aws", "aws-us-gov", "aws-cn"] = "aws"
+    tags: dict[str, TagValue] = Field(description="Default tags; every mandatory tag except Environment.")
+
+    @field_validator("tags")
+    @classmethod
+    def _valid_tags(cls, tags: dict[str, str]) -> dict[str, str]:
+        return _check_tags(tags)
+
+
+class Accounts(CatalogModel):
+    """Accounts by role. Every resource lands in the account of its role, in every environment."""
+
+    central: AccountId = Field(description="Central/security account: event bus, AppSec queues.")
+    api: AccountId = Field(description="Central API account: API Gateway, WAF, custom domains.")
+    data: AccountId = Field(description="Data account: Iceberg lakehouse, Firehose, Redshift.")
+    sources: list[AccountId] = Field(default_factory=list, description="Source accounts that forward events.")
+
+    @model_validator(mode="after")
+    def _distinct_sources(self) -> Accounts:
+        seen: set[str] = set()
+        for account in self.sources:
+            if account in seen:
+                raise ValueError(f"sources: account {account} is listed twice")
+            seen.add(account)
+        return self
+
+
+class Backend(CatalogModel):
+    """S3 backend with native locking; one state key per environment."""
+
+    bucket: BucketName
+    region: Region
+    key: Annotated[str, StringConstraints(pattern=r"^[\w./-]+\.tfstate$")] | None = None
+    kms_key_id: Annotated[str, StringConstraints(pattern=r"^arn:aws[\w-]*:kms:")] | None = None
+    assume_role_arn: Annotated[str, StringConstraints(pattern=r"^arn:aws[\w-]*:iam::\d{12}:role/")] | None = None
+
+
+class Environment(CatalogModel):
+    """config/environments/<name>.yaml."""
+
+    name: Literal["local", "dev", "staging", "prod"]
+    region: Region
+    accounts: Accounts
+    emulator: bool = Field(False, description="True only for `local`: every endpoint is the embedded emulator.")
+    backend: Backend | None = Field(None, description="S3 state backend; required unless emulator is true.")
+    deploy_role_name: RoleName | None = Field(None, description="Overrides platform.deploy_role_name.")
+    tags: dict[str, TagValue] = Field(default_factory=dict, description="Overrides of the platform tags.")
+
+    @field_validator("tags")
+    @classmethod
+    def _valid_tags(cls, tags: dict[str, str]) -> dict[str, str]:
+        return _check_tags(tags)
+
+    @model_validator(mode="after")
+    def _backend_matches_emulator(self) -> Environment:
+        if self.emulator and self.backend is not None:
+            raise ValueError("backend: an emulator environment keeps local state; remove the backend block")
+        if not self.emulator and self.backend is None:
+            raise ValueError("backend: required for a real environment (bucket and region of the state bucket)")
+        if self.emulator and self.name != "local":
+            raise ValueError("emulator: only the `local` environment may run against the emulator")
+        return self
+
+
+def resolve_tags(platform: Platform, env: Environment) -> dict[str, str]:
+    tags = {**platform.tags, **env.tags}
+    tags.setdefault("Environment", env.name)
+    return dict(sorted(tags.items()))
+
+
+def missing_mandatory_tags(tags: dict[str, str]) -> list[str]:
+    return [key for key in MANDATORY_TAGS if not tags.get(key)]
+
+

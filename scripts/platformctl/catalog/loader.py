@@ -1,0 +1,122 @@
+"""Load and validate the whole catalog, collecting every problem before failing.
+
+A problem is reported as `file:line: key.path: reason`. Unknown keys are errors (models forbid
+extras), so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from platformctl.catalog.base import ENV_NAMES, CatalogModel
+from platformctl.catalog.environments import Environment, Platform, missing_mandatory_tags, resolve_tags
+from platformctl.catalog.yamlsource import YamlDocument, read_yaml
+from platformctl.errors import CatalogError, CatalogProblem
+
+M = TypeVar("M", bound=CatalogModel)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    root: Path
+    platform: Platform
+    environments: dict[str, Environment]
+    sources: dict[str, YamlDocument] = field(default_factory=dict, compare=False, repr=False)
+
+    def environment(self, name: str) -> Environment:
+        return self.environments[name]
+
+    def tags(self, env: str) -> dict[str, str]:
+        return resolve_tags(self.platform, self.environments[env])
+
+
+class _Collector:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[CatalogProblem] = []
+        self.documents: dict[str, YamlDocument] = {}
+
+    def display(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+    def read(self, path: Path) -> YamlDocument | None:
+        try:
+            document = read_yaml(path, self.display(path))
+        except CatalogError as exc:
+            self.problems.extend(exc.problems)
+            return None
+        self.documents[document.display] = document
+        return document
+
+    def validate(self, document: YamlDocument, model: type[M], context: dict[str, Any] | None = None) -> M | None:
+        try:
+            return model.model_validate(document.data, context=context)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = tuple(error["loc"])
+                self.problems.append(document.problem(_clean_loc(loc), _reason(error)))
+            return None
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    # pydantic adds discriminator tags and "function-after[...]" frames to loc; users never wrote those.
+    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+
+
+def _reason(error: dict[str, Any]) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown key (check the spelling; see the catalog reference in README.md)"
+    if error["type"] == "missing":
+        return "required key is missing"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def load_catalog(root: Path) -> Catalog:
+    """Read config/ under `root`; raise CatalogError listing every problem found."""
+    collector = _Collector(root)
+    platform_doc = collector.read(root / "platform.yaml") if (root / "platform.yaml").is_file() else None
+    if platform_doc is None and not collector.problems:
+        collector.problems.append(CatalogProblem(collector.display(root / "platform.yaml"), "", "file is missing"))
+    platform = collector.validate(platform_doc, Platform) if platform_doc else None
+
+    environments: dict[str, Environment] = {}
+    env_dir = root / "environments"
+    for name in ENV_NAMES:
+        path = env_dir / f"{name}.yaml"
+        if not path.is_file():
+            collector.problems.append(CatalogProblem(collector.display(path), "", "file is missing"))
+            continue
+        document = collector.read(path)
+        if document is None:
+            continue
+        env = collector.validate(document, Environment)
+        if env is None:
+            continue
+        if env.name != name:
+            collector.problems.append(document.problem(("name",), f"must be {name!r} to match the file name"))
+            continue
+        environments[name] = env
+        if platform is not None:
+            for tag in missing_mandatory_tags(resolve_tags(platform, env)):
+                collector.problems.append(
+                    document.problem(("tags",), f"mandatory tag {tag} has no value here or in config/platform.yaml")
+                )
+    for stray in sorted(env_dir.glob("*.y*ml")) if env_dir.is_dir() else []:
+        if stray.stem not in ENV_NAMES:
+            collector.problems.append(
+                CatalogProblem(
+                    collector.display(stray), "", f"unknown environment; expected one of {', '.join(ENV_NAMES)}"
+                )
+            )
+
+    if collector.problems or platform is None:
+        raise CatalogError(collector.problems)
+    return Catalog(root=root, platform=platform, environments=environments, sources=collector.documents)
