@@ -1,0 +1,328 @@
+"""platformctl: the one CLI entry point. The Makefile calls these subcommands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from platformctl import generate, localenv
+from platformctl.catalog.base import ENV_NAMES
+from platformctl.catalog.loader import Catalog, load_catalog
+from platformctl.emulator.control import Emulator
+from platformctl.errors import CatalogError, PlatformError, UsageError
+from platformctl.paths import BUILD_DIR, CONFIG_DIR, ENVS_DIR, MODULES_DIR, ROOT, env_build_dir
+from platformctl.tfrun import EnvRunner, TerraformError, check_env_name
+from platformctl.toolchain import ensure_toolchain
+
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _catalog() -> Catalog:
+    return load_catalog(CONFIG_DIR)
+
+
+def _runner(env: str, offline: bool = False) -> EnvRunner:
+    check_env_name(env)
+    return EnvRunner(ensure_toolchain(), _catalog(), env, offline=offline)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Data and API platform: catalog, emulator, Terraform runs, linters, gates and checks."""
+
+
+# -- toolchain ---------------------------------------------------------------------------------
+@cli.group()
+def toolchain() -> None:
+    """The offline-capable Terraform toolchain."""
+
+
+@toolchain.command("cli-config")
+def toolchain_cli_config() -> None:
+    """Check terraform and write the repo's CLI config; print its path (for TF_CLI_CONFIG_FILE)."""
+    click.echo(ensure_toolchain().cli_config)
+
+
+# -- emulator ----------------------------------------------------------------------------------
+@cli.group()
+def emulator() -> None:
+    """The embedded local AWS (moto server on 127.0.0.1)."""
+
+
+@emulator.command("start")
+def emulator_start() -> None:
+    """Start the emulator unless it is already running (idempotent)."""
+    emu = Emulator.from_env()
+    started = emu.start()
+    console.print(f"emulator {'started' if started else 'already running'} on {emu.url} (pid {emu.pid()})")
+
+
+@emulator.command("stop")
+def emulator_stop() -> None:
+    """Stop the emulator this repo started (by its PID)."""
+    emu = Emulator.from_env()
+    console.print("emulator stopped" if emu.stop() else "emulator was not running")
+
+
+@emulator.command("reset")
+def emulator_reset() -> None:
+    """Drop every resource in every emulated account, and the local state that described them."""
+    emu = Emulator.from_env()
+    emu.reset()
+    for path in env_build_dir("local").glob("terraform.tfstate*"):
+        path.unlink()
+    console.print(f"emulator on {emu.url} reset; local state discarded")
+
+
+@emulator.command("status")
+def emulator_status() -> None:
+    """Print the emulator's URL, PID and readiness as JSON; exit 1 when it is not running."""
+    status = Emulator.from_env().status()
+    click.echo(json.dumps(status, indent=2))
+    if not status["ready"]:
+        sys.exit(1)
+
+
+# -- catalog -----------------------------------------------------------------------------------
+@cli.group()
+def catalog() -> None:
+    """The platform catalog in config/ and the env inputs generated from it."""
+
+
+@catalog.command("validate")
+def catalog_validate() -> None:
+    """Validate every catalog file; print every problem as file:line: key.path: reason."""
+    loaded = _catalog()
+    console.print(f"catalog OK: {len(loaded.sources)} files, environments {', '.join(loaded.environments)}")
+
+
+@catalog.command("generate")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any generated file is stale or missing.")
+def catalog_generate(check: bool) -> None:
+    """Render envs/<env>/catalog.auto.tfvars.json, providers.tf.json and backend.tfbackend."""
+    files = generate.render_all(_catalog())
+    if check:
+        result = generate.check(files)
+        for path in result.stale:
+            err.print(f"stale: {path.relative_to(ROOT)}")
+        for path in result.missing:
+            err.print(f"missing: {path.relative_to(ROOT)}")
+        if not result.ok:
+            raise PlatformError("generated env inputs are out of date with config/: run `make tfvars` and commit")
+        console.print(f"generated env inputs are up to date ({len(files)} files)")
+        return
+    changed = generate.write(files)
+    for path in changed:
+        console.print(f"wrote {path.relative_to(ROOT)}")
+    console.print(f"{len(changed)} of {len(files)} generated files changed")
+
+
+# -- terraform ---------------------------------------------------------------------------------
+@cli.group()
+def tf() -> None:
+    """Terraform in the env roots (init, plan, apply, destroy, fmt, validate)."""
+
+
+def _env_option(func: F) -> F:
+    func = click.option("--offline", is_flag=True, help="Plan against the emulator without AWS credentials.")(func)
+    return click.argument("env")(func)
+
+
+@tf.command("plan")
+@_env_option
+def tf_plan(env: str, offline: bool) -> None:
+    """Write build/<env>/plan.tfplan and plan.json (and, for local, the emulator plan)."""
+    runner = _runner(env, offline)
+    with runner.session():
+        runner.init()
+        runner.plan(runner.build / localenv.REFERENCE_PLAN)
+        if runner.is_emulator_env:
+            runner.plan(runner.build / localenv.EMULATOR_PLAN, extra=localenv.EMULATOR_VARS)
+    console.print(f"plan written to build/{env}/plan.tfplan and build/{env}/plan.json")
+
+
+@tf.command("apply")
+@click.argument("env")
+def tf_apply(env: str) -> None:
+    """Apply the saved plan of `make plan ENV=<env>` (for local: the emulator plan)."""
+    runner = _runner(env)
+    name = localenv.EMULATOR_PLAN if runner.is_emulator_env else localenv.REFERENCE_PLAN
+    with runner.session():
+        runner.init()
+        runner.apply(runner.build / name)
+        if runner.is_emulator_env:
+            localenv.record_state_boot(runner)
+
+
+@tf.command("destroy")
+@click.argument("env")
+def tf_destroy(env: str) -> None:
+    """Destroy everything in the env (for local: what the emulator holds)."""
+    runner = _runner(env)
+    with runner.session():
+        runner.init()
+        runner.destroy(localenv.EMULATOR_VARS if runner.is_emulator_env else ())
+
+
+@tf.command("fmt")
+@click.option("--check", is_flag=True, help="Exit 1 if any file needs formatting.")
+def tf_fmt(check: bool) -> None:
+    """terraform fmt over modules/ and envs/."""
+    toolchain_ = ensure_toolchain()
+    args = [toolchain_.terraform, "fmt", "-recursive"] + (["-check", "-diff"] if check else [])
+    result = subprocess.run([*args, "modules", "envs"], cwd=ROOT, env=toolchain_.env(), check=False)
+    if result.returncode != 0:
+        raise PlatformError("terraform fmt found unformatted files: run `make fmt`" if check else "fmt failed")
+
+
+def _init_and_run(roots: list[Path], command: list[str], label: str) -> None:
+    """`terraform init -backend=false` then `command` in each root, each with its own TF_DATA_DIR
+    under build/ so module directories stay clean. Prints one line per root; fails at the end."""
+    toolchain_ = ensure_toolchain()
+    failed = []
+    for root in roots:
+        env = {**toolchain_.env(), "TF_DATA_DIR": str(BUILD_DIR / label / root.name / ".terraform")}
+        result = subprocess.run([toolchain_.terraform, "init", "-backend=false", "-input=false", "-no-color"],
+                                cwd=root, env=env, capture_output=True, text=True, check=False)
+        if result.returncode == 0:
+            result = subprocess.run([toolchain_.terraform, *command, "-no-color"], cwd=root, env=env,
+                                    capture_output=True, text=True, check=False)
+        rel = root.relative_to(ROOT)
+        if result.returncode:
+            failed.append(str(rel))
+            err.print(f"[red]FAIL[/] {rel}\n{result.stdout}{result.stderr}")
+        else:
+            last = (result.stdout.strip().splitlines() or [""])[-1]
+            console.print(f"[green]ok[/]   {rel}: {last}")
+    if failed:
+        raise PlatformError(f"terraform {command[0]} failed in {', '.join(failed)}")
+
+
+def _module_roots() -> list[Path]:
+    return sorted(p for p in MODULES_DIR.iterdir() if (p / "versions.tf").is_file())
+
+
+@tf.command("validate")
+def tf_validate() -> None:
+    """terraform validate in every module and env root (without backends)."""
+    _init_and_run(_module_roots() + [ENVS_DIR / name for name in ENV_NAMES], ["validate"], "validate")
+
+
+@tf.command("test")
+@click.argument("modules", nargs=-1)
+def tf_test(modules: tuple[str, ...]) -> None:
+    """terraform test (mock providers) in every module that has tests/, or in the named ones."""
+    roots = [p for p in _module_roots() if (p / "tests").is_dir()]
+    unknown = set(modules) - {p.name for p in roots}
+    if unknown:
+        raise UsageError(f"no module with tests named {', '.join(sorted(unknown))}")
+    _init_and_run([p for p in roots if not modules or p.name in modules], ["test"], "tftest")
+
+
+# -- local -------------------------------------------------------------------------------------
+@cli.group()
+def local() -> None:
+    """The embedded default environment."""
+
+
+@local.command("up")
+def local_up() -> None:
+    """Start the emulator, generate inputs, plan in full, apply the emulator subset, summarise."""
+    loaded = _catalog()
+    changed = generate.write(generate.render_all(loaded))
+    for path in changed:
+        console.print(f"catalog: wrote {path.relative_to(ROOT)}")
+    runner = EnvRunner(ensure_toolchain(), loaded, "local")
+    with runner.session():
+        console.print(f"emulator: {runner.emulator.url}")
+        if localenv.discard_stale_state(runner):
+            console.print("emulator restarted since the last apply: discarded the stale local state")
+        runner.init()
+        console.rule("reference plan (everything, as a real environment plans it)")
+        runner.plan(runner.build / localenv.REFERENCE_PLAN, extra=("-compact-warnings",))
+        console.rule("emulator plan (what moto can run)")
+        emulator_plan = runner.build / localenv.EMULATOR_PLAN
+        pending = runner.plan(emulator_plan, extra=(*localenv.EMULATOR_VARS, "-compact-warnings"),
+                              detailed_exitcode=True)
+        summary = localenv.summarise(localenv.load(runner.build / "plan.json"),
+                                     localenv.load(emulator_plan.with_suffix(".json")))
+        if pending == 2:
+            console.rule("apply")
+            runner.apply(emulator_plan)
+        localenv.record_state_boot(runner)
+        outputs = runner.outputs()
+    (env_build_dir("local") / "outputs.json").write_text(json.dumps(outputs, indent=2, sort_keys=True) + "\n")
+    _print_local_summary(summary, outputs, applied=pending == 2)
+
+
+def _print_local_summary(summary: localenv.PlanSummary, outputs: dict[str, Any], applied: bool) -> None:
+    console.rule("local environment")
+    console.print("[bold]Outputs[/] (also in build/local/outputs.json)")
+    console.print_json(json.dumps(outputs))
+    if applied:
+        created = sum(summary.creates.values())
+        console.print(f"[bold]Applied[/]: {created} created, {sum(summary.updates.values())} updated, "
+                      f"{sum(summary.deletes.values())} destroyed")
+        for rtype, count in sorted(summary.creates.items()):
+            console.print(f"  + {count:3d} {rtype}")
+    else:
+        console.print("[bold green]No changes.[/] The emulator already matches the catalog.")
+    console.print(f"[bold]Left out of the emulator apply[/] ({len(summary.left_out)} resources, planned in "
+                  f"build/local/plan.json):")
+    by_reason: dict[str, list[str]] = {}
+    for address, reason in summary.left_out.items():
+        by_reason.setdefault(reason, []).append(address)
+    for reason, addresses in by_reason.items():
+        console.print(f"  - {reason}:")
+        for address in addresses:
+            console.print(f"      {address}")
+    console.print("[bold]Known emulator gaps[/] (covered by plan JSON tests, policies or opt-in real-AWS tests):")
+    for gap in localenv.KNOWN_GAPS:
+        console.print(f"  - {gap}")
+
+
+def _register_area_groups() -> None:
+    """Area command groups live next to their code; each is optional so a broken area fails alone."""
+    from importlib import import_module
+
+    for name, module in AREA_GROUPS:
+        cli.add_command(import_module(module).group, name)
+
+
+AREA_GROUPS: list[tuple[str, str]] = []
+
+
+def main() -> None:
+    _register_area_groups()
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except CatalogError as exc:
+        for problem in exc.problems:
+            err.print(f"[red]error[/]: {problem}", markup=True, soft_wrap=True)
+        err.print(f"{len(exc.problems)} problem(s) in the catalog; nothing was written")
+        sys.exit(exc.exit_code)
+    except TerraformError as exc:
+        err.print(f"[red]error[/]: {exc}", soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except PlatformError as exc:
+        err.print(f"[red]error[/]: {exc}", soft_wrap=True)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""Run Terraform in an environment root: init, plan to files, apply a saved plan, destroy.
+
+Real environments use their S3 backend and the caller's AWS credentials. OFFLINE plans (any env)
+and the `local` env use the embedded emulator instead; for a real env that needs an override file
+that swaps the backend for a local one and points every provider alias at the emulator. The
+override lives only for the duration of the command, in a separate TF_DATA_DIR, and a real run
+refuses to start while one exists, so an offline run can never leak into a real one.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformctl.catalog.base import ENV_NAMES
+from platformctl.catalog.loader import Catalog
+from platformctl.emulator.control import Emulator
+from platformctl.errors import PlatformError, UsageError
+from platformctl.generate import GENERATED_NOTE, dump_json, emulator_provider_settings, provider_aliases
+from platformctl.paths import ENVS_DIR, env_build_dir, env_dir
+from platformctl.toolchain import Toolchain
+
+OVERRIDE_NAME = "offline_override.tf.json"
+
+
+class TerraformError(PlatformError):
+    pass
+
+
+def check_env_name(env: str) -> None:
+    if env not in ENV_NAMES:
+        raise UsageError(f"unknown ENV {env!r}; valid environments: {', '.join(ENV_NAMES)}")
+
+
+@dataclass
+class EnvRunner:
+    toolchain: Toolchain
+    catalog: Catalog
+    env: str
+    offline: bool = False
+    emulator: Emulator = field(default_factory=Emulator.from_env)
+    # Where plans, TF_DATA_DIR and (for emulator runs) state live. Tests and benchmarks pass their
+    # own directory so they never touch the developer's `make local` state.
+    work_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        check_env_name(self.env)
+        self.root = env_dir(self.env)
+        self.build = self.work_dir or env_build_dir(self.env)
+        self.is_emulator_env = self.catalog.environment(self.env).emulator
+        # `local` is the emulator by definition; OFFLINE=1 there changes nothing.
+        self.uses_emulator = self.is_emulator_env or self.offline
+
+    # -- environment ---------------------------------------------------------------------------
+    @property
+    def data_dir(self) -> Path:
+        if self.offline and not self.is_emulator_env:
+            return self.build / "offline" / ".terraform"
+        if self.is_emulator_env:
+            return self.build / ".terraform"
+        return self.root / ".terraform"
+
+    @property
+    def state_path(self) -> Path:
+        """State of the emulator env: it lives and dies with build/, like the emulator itself."""
+        return self.build / "terraform.tfstate"
+
+    def process_env(self) -> dict[str, str]:
+        env = self.toolchain.env()
+        env["TF_DATA_DIR"] = str(self.data_dir)
+        if self.uses_emulator:
+            # Never let real credentials or profiles of the caller reach an emulator run.
+            for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+                         "AWS_ROLE_ARN"):
+                env.pop(name, None)
+            env["AWS_ACCESS_KEY_ID"] = env["AWS_SECRET_ACCESS_KEY"] = "test"
+            env["AWS_EC2_METADATA_DISABLED"] = "true"
+            if self.is_emulator_env:
+                env["TF_VAR_emulator_endpoint"] = self.emulator.url
+        return env
+
+    def preflight(self) -> None:
+        """Fail early, in one line, on what would otherwise be a long Terraform error."""
+        stray = sorted(p.name for p in self.root.glob("*_override.tf*"))
+        if stray and not (self.offline and stray == [OVERRIDE_NAME]):
+            raise TerraformError(
+                f"envs/{self.env} contains {', '.join(stray)}, left by an interrupted OFFLINE run; "
+                f"remove it (make clean) before a real plan"
+            )
+        if self.uses_emulator:
+            self.emulator.start()
+            return
+        backend = self.root / "backend.tfbackend"
+        if not backend.is_file():
+            raise TerraformError(
+                f"envs/{self.env}/backend.tfbackend is missing: add `backend:` to config/environments/{self.env}.yaml "
+                f"and run `make tfvars`, or plan offline with OFFLINE=1"
+            )
+        if not _have_aws_credentials():
+            raise TerraformError(
+                f"no AWS credentials for ENV={self.env}: set AWS_PROFILE or AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE "
+                f"(GitLab OIDC), or plan without AWS using OFFLINE=1"
+            )
+
+    # -- override ------------------------------------------------------------------------------
+    def override_document(self) -> dict[str, object]:
+        env = self.catalog.environment(self.env)
+        settings = emulator_provider_settings(self.emulator.url)
+        return {
+            "//": f"{GENERATED_NOTE} OFFLINE plan only; removed when the command ends.",
+            "terraform": [{"backend": [{"local": [{"path": str(self.build / "offline" / "terraform.tfstate")}]}]}],
+            "provider": {"aws": [{"alias": alias, **settings} for alias, _ in provider_aliases(env)]},
+        }
+
+    @contextmanager
+    def session(self) -> Iterator[EnvRunner]:
+        self.preflight()
+        self.build.mkdir(parents=True, exist_ok=True)
+        if not (self.offline and not self.is_emulator_env):
+            yield self
+            return
+        offline_dir = self.build / "offline"
+        # An offline plan describes the full intent from nothing: never reuse a previous state.
+        shutil.rmtree(offline_dir, ignore_errors=True)
+        offline_dir.mkdir(parents=True)
+        override = self.root / OVERRIDE_NAME
+        override.write_text(dump_json(self.override_document()), encoding="utf-8")
+        try:
+            yield self
+        finally:
+            override.unlink(missing_ok=True)
+
+    # -- terraform -----------------------------------------------------------------------------
+    def run(self, args: Sequence[str], *, capture: bool = False, check: bool = True,
+            quiet: bool = False) -> subprocess.CompletedProcess[str]:
+        cmd = [self.toolchain.terraform, *args]
+        stdout = subprocess.PIPE if capture or quiet else None
+        result = subprocess.run(cmd, cwd=self.root, env=self.process_env(), text=True, stdout=stdout,
+                                stderr=subprocess.PIPE if quiet else None, check=False)
+        if check and result.returncode != 0:
+            detail = f"\n{result.stderr.strip()}" if quiet and result.stderr else ""
+            raise TerraformError(f"terraform {args[0]} failed in envs/{self.env} (exit {result.returncode}){detail}")
+        return result
+
+    def init(self) -> None:
+        args = ["init", "-input=false", "-no-color"]
+        if self.is_emulator_env:
+            args += [f"-backend-config=path={self.state_path}", "-reconfigure"]
+        elif not self.offline:
+            args.append("-backend-config=backend.tfbackend")
+        if self.offline and not self.is_emulator_env:
+            args.append("-reconfigure")
+        self.run(args, quiet=True)
+
+    def plan(self, out: Path, *, extra: Sequence[str] = (), detailed_exitcode: bool = False,
+             refresh: bool = True) -> int:
+        """Plan to `out` and write `out` with .json next to it. Returns 0 (no changes) or 2 (changes)."""
+        out.parent.mkdir(parents=True, exist_ok=True)
+        args = ["plan", "-input=false", "-out", str(out), *extra]
+        if not refresh:
+            args.append("-refresh=false")
+        if detailed_exitcode:
+            args.append("-detailed-exitcode")
+        result = self.run(args, check=False)
+        if result.returncode not in ((0, 2) if detailed_exitcode else (0,)):
+            raise TerraformError(f"terraform plan failed in envs/{self.env} (exit {result.returncode})")
+        self.show_json(out, out.with_suffix(".json"))
+        return result.returncode
+
+    def show_json(self, plan: Path, target: Path) -> dict[str, object]:
+        shown = self.run(["show", "-json", str(plan)], capture=True)
+        document = json.loads(shown.stdout)
+        target.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        return document
+
+    def apply(self, plan: Path) -> None:
+        if not plan.is_file():
+            raise UsageError(f"no saved plan at {plan}; run `make plan ENV={self.env}` first")
+        self.run(["apply", "-input=false", "-auto-approve", str(plan)])
+
+    def destroy(self, extra: Sequence[str] = ()) -> None:
+        self.run(["destroy", "-input=false", "-auto-approve", *extra])
+
+    def outputs(self) -> dict[str, object]:
+        shown = self.run(["output", "-json"], capture=True)
+        return {name: value.get("value") for name, value in json.loads(shown.stdout or "{}").items()}
+
+
+def _have_aws_credentials() -> bool:
+    import boto3
+
+    try:
+        return boto3.Session().get_credentials() is not None
+    except Exception:  # a broken profile is "no usable credentials" here; terraform would say more
+        return False
+
+
+def env_roots() -> list[Path]:
+    return [ENVS_DIR / name for name in ENV_NAMES]
+
+
