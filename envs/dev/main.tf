@@ -1,0 +1,14 @@
+module "platform" {
+  source = "../../modules/platform"
+
+  environment     = var.environment
+  accounts        = var.accounts
+  organization_id = var.organization_id
+  tags            = var.tags
+
+  providers = {
+    aws.central = aws.central
+    aws.api     = aws.api
+    aws.data    = aws.data
+  }
+}

@@ -1,0 +1,15 @@
+module "platform" {
+  source = "../../modules/platform"
+
+  environment           = var.environment
+  accounts              = var.accounts
+  organization_id       = var.organization_id
+  tags                  = var.tags
+  emulator_apply_subset = var.emulator_apply_subset
+
+  providers = {
+    aws.central = aws.central
+    aws.api     = aws.api
+    aws.data    = aws.data
+  }
+}

@@ -1,0 +1,54 @@
+# Values come from catalog.auto.tfvars.json, generated from config/. Types are enforced by
+# modules/platform, which owns the typed interface; the root only passes them through.
+
+variable "environment" {
+  type        = string
+  description = "Environment name."
+}
+
+variable "region" {
+  type        = string
+  description = "Region of every provider alias (set in the generated providers.tf.json)."
+}
+
+variable "partition" {
+  type        = string
+  description = "AWS partition of the accounts."
+}
+
+variable "organization_id" {
+  type        = string
+  description = "AWS Organizations id."
+}
+
+variable "accounts" {
+  type = object({
+    central = string
+    api     = string
+    data    = string
+    sources = list(string)
+  })
+  description = "Account ids by role."
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Mandatory tags for every resource."
+}
+
+variable "emulator_endpoint" {
+  type        = string
+  description = "URL of the embedded emulator; platformctl sets it from PLATFORM_EMULATOR_PORT."
+  default     = "http://127.0.0.1:5000"
+
+  validation {
+    condition     = can(regex("^http://(127\\.0\\.0\\.1|localhost):[0-9]+$", var.emulator_endpoint))
+    error_message = "emulator_endpoint must be http://127.0.0.1:<port>: the local root never talks to anything else."
+  }
+}
+
+variable "emulator_apply_subset" {
+  type        = bool
+  description = "Set by `make local` for the emulator apply; the reference plan keeps it false."
+  default     = false
+}
