@@ -1,0 +1,53 @@
+"""The end-to-end fixture: envs/local applied to a fresh, private emulator, destroyed at the end.
+
+Applying is the expensive part (minutes, mostly the provider's fixed waits), so every e2e test
+module shares one deployment. Teardown destroys it and fails the session if that fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from platformctl import localenv
+from platformctl.awssession import AccountAccess
+from platformctl.catalog.loader import Catalog
+from platformctl.emulator.control import Emulator
+from platformctl.tfrun import EnvRunner
+from platformctl.toolchain import ensure_toolchain
+
+
+@dataclass
+class LocalPlatform:
+    runner: EnvRunner
+    reference_plan: dict[str, Any]
+    emulator_plan: dict[str, Any]
+    outputs: dict[str, Any]
+    access: AccountAccess
+
+
+@pytest.fixture(scope="session")
+def local_platform(catalog: Catalog, session_emulator: Emulator,
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPlatform]:
+    work: Path = tmp_path_factory.mktemp("local-e2e")
+    runner = EnvRunner(ensure_toolchain(), catalog, "local", emulator=session_emulator, work_dir=work)
+    with runner.session():
+        runner.init()
+        runner.plan(work / localenv.REFERENCE_PLAN)
+        assert runner.plan(work / localenv.EMULATOR_PLAN, extra=localenv.EMULATOR_VARS, detailed_exitcode=True) == 2
+        runner.apply(work / localenv.EMULATOR_PLAN)
+        platform = LocalPlatform(
+            runner=runner,
+            reference_plan=localenv.load(work / "plan.json"),
+            emulator_plan=localenv.load(work / "emulator.json"),
+            outputs=runner.outputs(),
+            access=AccountAccess.for_env(catalog, "local", session_emulator.url),
+        )
+        yield platform
+        runner.destroy(localenv.EMULATOR_VARS)
+        remaining = runner.run(["state", "list"], capture=True).stdout.split()
+        assert remaining == [], f"destroy left resources in state: {remaining}"

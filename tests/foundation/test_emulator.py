@@ -1,0 +1,96 @@
+"""The embedded emulator: lifecycle (idempotent start, stop by PID, reset) and the compat shim."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import boto3
+import pytest
+
+from platformctl.emulator.compat import CompatMiddleware, compact_json_attribute, fix_sqs_get_queue_attributes
+from platformctl.emulator.control import Emulator, EmulatorError
+from tests.conftest import free_port
+
+
+def client(emulator: Emulator, service: str):  # type: ignore[no-untyped-def]
+    return boto3.client(service, endpoint_url=emulator.url, region_name="us-east-1",
+                        aws_access_key_id="test", aws_secret_access_key="test")
+
+
+def test_lifecycle(tmp_path: Path) -> None:
+    emulator = Emulator("127.0.0.1", free_port(), tmp_path)
+    assert emulator.status()["ready"] is False
+    assert emulator.start() is True
+    try:
+        pid, boot = emulator.pid(), emulator.boot_id()
+        assert pid is not None and boot
+        assert emulator.start() is False, "a second start must reuse the running server"
+        assert emulator.pid() == pid and emulator.boot_id() == boot
+
+        sqs = client(emulator, "sqs")
+        sqs.create_queue(QueueName="before-reset")
+        emulator.reset()
+        assert sqs.list_queues().get("QueueUrls", []) == []
+        assert emulator.boot_id() != boot, "a reset must invalidate state recorded against the old boot"
+    finally:
+        assert emulator.stop() is True
+    assert emulator.status() == {"url": emulator.url, "pid": None, "ready": False, "boot_id": None}
+    assert emulator.stop() is False
+
+
+def test_refuses_a_port_used_by_something_else(tmp_path: Path) -> None:
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        emulator = Emulator("127.0.0.1", squatter.getsockname()[1], tmp_path)
+        with pytest.raises(EmulatorError, match="already in use"):
+            emulator.start()
+
+
+def test_reset_without_a_server_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(EmulatorError, match="no emulator answers"):
+        Emulator("127.0.0.1", free_port(), tmp_path).reset()
+
+
+def test_port_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLATFORM_EMULATOR_PORT", "5123")
+    assert Emulator.from_env().url == "http://127.0.0.1:5123"
+    monkeypatch.setenv("PLATFORM_EMULATOR_PORT", "http")
+    with pytest.raises(EmulatorError, match="not a TCP port"):
+        Emulator.from_env()
+
+
+def test_redrive_policy_is_returned_compact_like_aws(session_emulator: Emulator) -> None:
+    sqs = client(session_emulator, "sqs")
+    dlq = sqs.create_queue(QueueName="compat-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    policy = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5}, separators=(",", ":"))
+    queue = sqs.create_queue(QueueName="compat-main", Attributes={"RedrivePolicy": policy})["QueueUrl"]
+    returned = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]["RedrivePolicy"]
+    assert returned == policy
+
+
+def test_compaction_leaves_other_responses_alone() -> None:
+    untouched = b'{"Attributes": {"VisibilityTimeout": "30"}}'
+    assert fix_sqs_get_queue_attributes(untouched) is untouched
+    assert fix_sqs_get_queue_attributes(b"not json") == b"not json"
+    assert compact_json_attribute('{"a": 1, "b": [1, 2]}') == '{"a":1,"b":[1,2]}'
+    assert compact_json_attribute("plain") == "plain"
+
+
+def test_middleware_only_rewrites_listed_targets() -> None:
+    body = b'{"Attributes": {"RedrivePolicy": "{\\"a\\": 1}"}}'
+
+    def app(environ, start_response):  # type: ignore[no-untyped-def]
+        start_response("200 OK", [("Content-Length", str(len(body)))])
+        return [body]
+
+    seen: list[tuple[str, list[tuple[str, str]]]] = []
+    middleware = CompatMiddleware(app)
+    out = b"".join(middleware({"HTTP_X_AMZ_TARGET": "AmazonSQS.GetQueueAttributes"},
+                              lambda s, h, e=None: seen.append((s, h))))
+    assert json.loads(out)["Attributes"]["RedrivePolicy"] == '{"a":1}'
+    assert ("Content-Length", str(len(out))) in seen[0][1]
+    assert b"".join(middleware({"HTTP_X_AMZ_TARGET": "AmazonSQS.ListQueues"}, lambda s, h, e=None: None)) == body

@@ -1,0 +1,143 @@
+"""Catalog -> env inputs: content, determinism, staleness detection and all-or-nothing writes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from platformctl import generate
+from platformctl.catalog.loader import load_catalog
+from platformctl.paths import ENVS_DIR, ROOT
+
+
+def test_committed_env_inputs_are_up_to_date(catalog) -> None:
+    result = generate.check(generate.render_all(catalog))
+    assert result.ok, f"stale: {result.stale}, missing: {result.missing}; run `make tfvars`"
+
+
+def test_rendering_is_deterministic(catalog) -> None:
+    first = generate.render_all(catalog)
+    second = generate.render_all(load_catalog(catalog.root))
+    assert first == second
+    for path, content in first.items():
+        if path.suffix == ".json":
+            assert content == generate.dump_json(json.loads(content)), f"{path} is not in canonical form"
+
+
+def test_tfvars_carry_accounts_region_and_tags(catalog) -> None:
+    tfvars = generate.tfvars(catalog, "dev")
+    assert tfvars["environment"] == "dev"
+    assert tfvars["region"] == "eu-west-1"
+    assert tfvars["accounts"] == {
+        "central": "210000000001", "api": "210000000002", "data": "210000000003",
+        "sources": ["210000000011", "210000000012"],
+    }
+    assert tfvars["tags"] == {
+        "CostCenter": "7263", "DataClassification": "internal", "Environment": "dev",
+        "Owner": "platform-engineering@example.com",
+    }
+
+
+def test_one_provider_alias_per_account_assuming_the_deploy_role(catalog) -> None:
+    providers = generate.providers_document(catalog, "dev", None)["provider"]["aws"]
+    by_alias = {p["alias"]: p for p in providers}
+    assert sorted(by_alias) == ["api", "central", "data", "source_210000000011", "source_210000000012"]
+    central = by_alias["central"]
+    assert central["assume_role"] == [{
+        "role_arn": "arn:aws:iam::210000000001:role/platform-deployer", "session_name": "platform-dev-central",
+    }]
+    assert central["allowed_account_ids"] == ["210000000001"]
+    assert "endpoints" not in central and "access_key" not in central
+
+
+def test_the_emulator_env_points_every_endpoint_at_the_emulator(catalog) -> None:
+    for provider in generate.providers_document(catalog, "local", "http://127.0.0.1:5999")["provider"]["aws"]:
+        endpoints = provider["endpoints"][0]
+        assert set(endpoints) == set(generate.EMULATED_SERVICES)
+        assert set(endpoints.values()) == {"http://127.0.0.1:5999"}
+        assert provider["skip_credentials_validation"] is True
+        assert provider["skip_requesting_account_id"] is False  # moto's STS answers; ARNs need the account
+
+
+def test_backend_config_per_environment(catalog) -> None:
+    assert generate.backend_config(catalog, "local") is None
+    backend = generate.backend_config(catalog, "prod")
+    assert 'bucket = "acme-platform-tfstate-prod"' in backend
+    assert 'key = "platform/prod/terraform.tfstate"' in backend
+    assert "use_lockfile = true" in backend and "encrypt = true" in backend
+
+
+def test_staleness_is_detected(catalog, tmp_path: Path) -> None:
+    files = generate.render_all(catalog, tmp_path)
+    generate.write(files)
+    assert generate.check(files).ok
+    tfvars = tmp_path / "dev" / "catalog.auto.tfvars.json"
+    tfvars.write_text(tfvars.read_text().replace("eu-west-1", "eu-west-2"))
+    (tmp_path / "prod" / "providers.tf.json").unlink()
+    result = generate.check(files)
+    assert result.stale == [tfvars]
+    assert result.missing == [tmp_path / "prod" / "providers.tf.json"]
+
+
+def test_write_reports_only_changed_files(catalog, tmp_path: Path) -> None:
+    files = generate.render_all(catalog, tmp_path)
+    assert len(generate.write(files)) == len(files)
+    assert generate.write(files) == []
+
+
+def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "platformctl.cli", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    """config/ and envs/ inputs in a scratch root, so the CLI can be run against broken input."""
+    root = tmp_path / "repo"
+    (root / "envs").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("")
+    import shutil
+
+    shutil.copytree(ROOT / "config", root / "config")
+    for env_root in ENVS_DIR.iterdir():
+        shutil.copytree(env_root, root / "envs" / env_root.name, ignore=shutil.ignore_patterns(".terraform"))
+    return root
+
+
+def test_cli_invalid_catalog_exits_non_zero_and_writes_nothing(repo_copy: Path) -> None:
+    import os
+
+    before = {p: p.read_bytes() for p in (repo_copy / "envs").rglob("*") if p.is_file()}
+    (repo_copy / "config/environments/dev.yaml").write_text(
+        (repo_copy / "config/environments/dev.yaml").read_text().replace("eu-west-1\naccounts", "mars-1\naccounts")
+    )
+    # A valid change elsewhere must not be written either while the catalog has errors.
+    (repo_copy / "config/environments/prod.yaml").write_text(
+        (repo_copy / "config/environments/prod.yaml").read_text().replace("confidential", "restricted")
+    )
+    result = run_cli("catalog", "generate", env={**os.environ, "PLATFORM_ROOT": str(repo_copy)})
+    assert result.returncode == 1
+    assert "config/environments/dev.yaml:2: region: String should match pattern" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "nothing was written" in result.stderr
+    after = {p: p.read_bytes() for p in (repo_copy / "envs").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_cli_check_fails_on_stale_inputs(repo_copy: Path) -> None:
+    import os
+
+    env = {**os.environ, "PLATFORM_ROOT": str(repo_copy)}
+    assert run_cli("catalog", "generate", "--check", env=env).returncode == 0
+    (repo_copy / "config/environments/prod.yaml").write_text(
+        (repo_copy / "config/environments/prod.yaml").read_text().replace("confidential", "restricted")
+    )
+    result = run_cli("catalog", "generate", "--check", env=env)
+    assert result.returncode == 1
+    assert "stale: envs/prod/catalog.auto.tfvars.json" in result.stderr
+    assert run_cli("catalog", "generate", env=env).returncode == 0
+    assert run_cli("catalog", "generate", "--check", env=env).returncode == 0
