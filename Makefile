@@ -65,6 +65,12 @@ tfvars: venv ## Generate envs/<env>/ inputs from config/
 tfvars-check: venv ## Fail if generated env inputs are stale
 	$(CLI) catalog generate --check
 
+.PHONY: docs docs-check
+docs: venv ## Regenerate the inputs/outputs tables of every module README
+	$(CLI) docs modules
+docs-check: venv ## Fail if a module README's tables are stale
+	$(CLI) docs modules --check
+
 .PHONY: plan apply destroy
 plan: toolchain ## Plan ENV to build/ENV/plan.tfplan and plan.json (OFFLINE=1: no credentials)
 	$(CLI) tf plan $(ENV) $(OFFLINE_FLAG)
@@ -104,6 +110,7 @@ e2e: toolchain ## Apply envs/local to a fresh emulator, re-plan, destroy
 test: toolchain ## Every gate (what CI runs)
 	$(MAKE) fmt-check
 	$(MAKE) tfvars-check
+	$(MAKE) docs-check
 	$(MAKE) lint
 	$(MAKE) validate
 	$(MAKE) tf-test

@@ -228,6 +228,30 @@ def tf_test(modules: tuple[str, ...]) -> None:
     _init_and_run([p for p in roots if not modules or p.name in modules], ["test"], "tftest")
 
 
+@cli.group()
+def docs() -> None:
+    """Generated documentation."""
+
+
+@docs.command("modules")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a module README's tables are out of date.")
+def docs_modules(check: bool) -> None:
+    """Render the inputs/outputs tables of every module README from its variables.tf and outputs.tf."""
+    from platformctl import moduledocs
+
+    files = {root / "README.md": moduledocs.render_readme(root) for root in _module_roots()}
+    result = generate.check(files)
+    if check:
+        for path in result.stale + result.missing:
+            err.print(f"stale: {path.relative_to(ROOT)}")
+        if not result.ok:
+            raise PlatformError("module README tables are out of date: run `make docs` and commit")
+        console.print(f"module READMEs are up to date ({len(files)} modules)")
+        return
+    for path in generate.write(files):
+        console.print(f"wrote {path.relative_to(ROOT)}")
+
+
 # -- local -------------------------------------------------------------------------------------
 @cli.group()
 def local() -> None:
