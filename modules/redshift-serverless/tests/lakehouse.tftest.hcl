@@ -1,0 +1,90 @@
+# The external-schema SQL output. Its quoting rules are shared with platformctl.warehouse.sql.
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+variables {
+  name_prefix     = "dev"
+  environment     = "dev"
+  protected       = false
+  alarm_topic_arn = "arn:aws:sns:eu-west-1:123456789012:dev-platform-alarms"
+  tags = {
+    CostCenter         = "7263"
+    Environment        = "dev"
+    Owner              = "platform@example.com"
+    DataClassification = "internal"
+  }
+  capacity     = { base_capacity = 8, max_capacity = 64 }
+  usage_limits = [{ period = "daily", amount = 24, breach_action = "deactivate" }]
+  network = {
+    vpc_id        = "vpc-0123456789abcdef0"
+    subnet_ids    = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
+    ingress_cidrs = ["10.20.0.0/16"]
+  }
+  lakehouse = {
+    glue_database_name   = "lakehouse_dev"
+    glue_database_arn    = "arn:aws:glue:eu-west-1:123456789012:database/lakehouse_dev"
+    glue_catalog_arn     = "arn:aws:glue:eu-west-1:123456789012:catalog"
+    warehouse_bucket_arn = "arn:aws:s3:::acme-dev-lakehouse"
+    warehouse_prefixes   = ["warehouse/"]
+    kms_key_arn          = "arn:aws:kms:eu-west-1:123456789012:key/99999999-8888-7777-6666-555555555555"
+  }
+}
+
+run "same_account_and_region_sql" {
+  command = plan
+
+  assert {
+    condition     = output.external_schema_sql == "CREATE EXTERNAL SCHEMA IF NOT EXISTS \"lakehouse\" FROM DATA CATALOG DATABASE 'lakehouse_dev' IAM_ROLE 'arn:aws:iam::123456789012:role/dev-warehouse-lakehouse';"
+    error_message = "unexpected SQL: ${output.external_schema_sql}"
+  }
+}
+
+run "cross_account_cross_region_catalog_adds_region_and_catalog_id" {
+  command = plan
+
+  variables {
+    external_schema_name = "iceberg"
+    lakehouse = {
+      glue_database_name   = "lakehouse-shared"
+      glue_database_arn    = "arn:aws:glue:us-east-1:210000000003:database/lakehouse-shared"
+      glue_catalog_arn     = "arn:aws:glue:us-east-1:210000000003:catalog"
+      warehouse_bucket_arn = "arn:aws:s3:::acme-shared-lakehouse"
+      warehouse_prefixes   = ["warehouse/"]
+      kms_key_arn          = "arn:aws:kms:us-east-1:210000000003:key/99999999-8888-7777-6666-555555555555"
+    }
+  }
+
+  assert {
+    condition     = output.external_schema_sql == "CREATE EXTERNAL SCHEMA IF NOT EXISTS \"iceberg\" FROM DATA CATALOG DATABASE 'lakehouse-shared' REGION 'us-east-1' IAM_ROLE 'arn:aws:iam::123456789012:role/dev-warehouse-lakehouse' CATALOG_ID '210000000003';"
+    error_message = "unexpected SQL: ${output.external_schema_sql}"
+  }
+}
+
+run "schema_name_injection_is_refused" {
+  command = plan
+
+  variables {
+    external_schema_name = "x\"; DROP SCHEMA public; --"
+  }
+
+  expect_failures = [var.external_schema_name]
+}
+
+run "database_name_injection_is_refused" {
+  command = plan
+
+  variables {
+    lakehouse = {
+      glue_database_name   = "db' IAM_ROLE 'arn:aws:iam::999999999999:role/evil"
+      glue_database_arn    = "arn:aws:glue:eu-west-1:123456789012:database/db"
+      glue_catalog_arn     = "arn:aws:glue:eu-west-1:123456789012:catalog"
+      warehouse_bucket_arn = "arn:aws:s3:::acme-dev-lakehouse"
+      warehouse_prefixes   = ["warehouse/"]
+      kms_key_arn          = "arn:aws:kms:eu-west-1:123456789012:key/99999999-8888-7777-6666-555555555555"
+    }
+  }
+
+  expect_failures = [var.lakehouse]
+}
