@@ -1,0 +1,293 @@
+"""The warehouse catalog (config/warehouse.yaml): Redshift Serverless settings per environment.
+
+One block per environment (local, dev, staging, prod) with capacity, spend limits, network, the query time
+limit and alarm thresholds. `to_tfvars(catalog, env)` turns one block into the exact input shape of
+modules/redshift-serverless; the env root adds what the catalog does not know (tags, the alarm topic, the
+lakehouse outputs of the Firehose module).
+
+The rules mirror the module's variable validations so that a mistake is reported against the YAML key that
+caused it, before Terraform runs.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from platformctl.catalog.base import ENV_NAMES, CatalogModel
+
+Period = Literal["daily", "weekly", "monthly"]
+BreachAction = Literal["log", "emit-metric", "deactivate"]
+PricePerformanceLevel = Literal[1, 25, 50, 75, 100]
+
+BASE_RPU_MIN, BASE_RPU_MAX = 8, 1024
+MAX_RPU_MIN, MAX_RPU_MAX = 8, 5632
+RPU_STEP = 8
+MAX_QUERY_SECONDS = 86399
+# The retention values CloudWatch Logs accepts.
+_DAYS_UP_TO_A_YEAR = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365)
+_DAYS_BEYOND_A_YEAR = (400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+LOG_RETENTION_DAYS = (*_DAYS_UP_TO_A_YEAR, *_DAYS_BEYOND_A_YEAR)
+# Refused for ingress: anything wider than a /8 is "the internet" for a database port.
+MIN_INGRESS_PREFIX = 8
+
+VpcId = Annotated[str, StringConstraints(pattern=r"^vpc-[0-9a-f]{8,17}$")]
+SubnetId = Annotated[str, StringConstraints(pattern=r"^subnet-[0-9a-f]{8,17}$")]
+SecurityGroupId = Annotated[str, StringConstraints(pattern=r"^sg-[0-9a-f]{8,17}$")]
+PrefixListId = Annotated[str, StringConstraints(pattern=r"^pl-[0-9a-f]{8,17}$")]
+# Same patterns as the module's variables (namespace/workgroup name suffix, database, admin user, schema).
+WarehouseName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$")]
+DatabaseName = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]{0,62}$")]
+AdminUsername = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,126}$")]
+SchemaName = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]{0,126}$")]
+RESERVED_ADMIN_NAMES = ("admin", "rdsdb", "root", "public")
+
+
+def _ipv4_network(value: str) -> str:
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not an IPv4 CIDR block written as its network address ({exc})") from exc
+    if "/" not in value:
+        raise ValueError(f"{value!r} needs a prefix length, e.g. {value}/32")
+    return str(network)
+
+
+class Capacity(CatalogModel):
+    """RPUs: a base capacity OR a price-performance target, always with a maximum."""
+
+    base_rpu: int | None = Field(
+        default=None, description="RPUs kept for each query: multiple of 8 between 8 and 1024."
+    )
+    max_rpu: int = Field(description="Ceiling on RPUs (multiple of 8, 8-5632); caps the spend rate.")
+    price_performance_level: PricePerformanceLevel | None = Field(
+        default=None, description="AI-driven scaling instead of base_rpu: 1 (cheapest) ... 100 (fastest)."
+    )
+
+    @field_validator("base_rpu")
+    @classmethod
+    def _base_rpu_step(cls, value: int | None) -> int | None:
+        if value is not None and (value % RPU_STEP or not BASE_RPU_MIN <= value <= BASE_RPU_MAX):
+            raise ValueError(
+                f"must be a multiple of {RPU_STEP} between {BASE_RPU_MIN} and {BASE_RPU_MAX} (got {value})"
+            )
+        return value
+
+    @field_validator("max_rpu")
+    @classmethod
+    def _max_rpu_step(cls, value: int) -> int:
+        if value % RPU_STEP or not MAX_RPU_MIN <= value <= MAX_RPU_MAX:
+            raise ValueError(f"must be a multiple of {RPU_STEP} between {MAX_RPU_MIN} and {MAX_RPU_MAX} (got {value})")
+        return value
+
+    @model_validator(mode="after")
+    def _one_mode(self) -> Capacity:
+        if self.base_rpu is not None and self.price_performance_level is not None:
+            raise ValueError("base_rpu and price_performance_level are alternative capacity modes: set one, not both")
+        if self.base_rpu is None and self.price_performance_level is None:
+            raise ValueError("set a capacity mode: base_rpu (e.g. 8) or price_performance_level (1, 25, 50, 75, 100)")
+        if self.base_rpu is not None and self.max_rpu < self.base_rpu:
+            raise ValueError(f"max_rpu ({self.max_rpu}) must be greater than or equal to base_rpu ({self.base_rpu})")
+        return self
+
+
+class UsageLimit(CatalogModel):
+    """A ceiling in RPU-hours per period, and what happens when it is reached."""
+
+    period: Period
+    rpu_hours: int = Field(gt=0, description="RPU-hours allowed per period.")
+    breach_action: BreachAction = Field(
+        description="log: record only; emit-metric: publish a metric (alarmed); deactivate: refuse new queries."
+    )
+
+
+class DataSharingLimit(CatalogModel):
+    """A ceiling on data shared across Regions, in TB per period."""
+
+    period: Period
+    terabytes: int = Field(gt=0)
+    breach_action: BreachAction
+
+
+class Network(CatalogModel):
+    vpc_id: VpcId
+    subnet_ids: list[SubnetId] = Field(description="At least three subnets, one per Availability Zone.")
+    allowed_cidrs: list[str] = Field(default_factory=list, description="IPv4 CIDRs allowed to connect on 5439.")
+    allowed_security_group_ids: list[SecurityGroupId] = Field(
+        default_factory=list, description="Security groups allowed to connect on 5439."
+    )
+    egress_cidrs: list[str] = Field(
+        default_factory=list, description="HTTPS destinations, e.g. the VPC CIDR with the Glue/STS/KMS endpoints."
+    )
+    egress_prefix_list_ids: list[PrefixListId] = Field(
+        default_factory=list, description="HTTPS destination prefix lists, e.g. the S3 gateway endpoint's."
+    )
+
+    @field_validator("subnet_ids")
+    @classmethod
+    def _three_subnets(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("lists a subnet twice")
+        if len(value) < 3:
+            raise ValueError(f"needs at least 3 subnets, one per Availability Zone (got {len(value)})")
+        return value
+
+    @field_validator("allowed_cidrs")
+    @classmethod
+    def _private_ingress(cls, value: list[str]) -> list[str]:
+        cidrs = [_ipv4_network(c) for c in value]
+        for cidr in cidrs:
+            if ipaddress.IPv4Network(cidr).prefixlen < MIN_INGRESS_PREFIX:
+                raise ValueError(f"{cidr} would open port 5439 to the internet; use /{MIN_INGRESS_PREFIX} or narrower")
+        return cidrs
+
+    @field_validator("egress_cidrs")
+    @classmethod
+    def _egress_cidrs(cls, value: list[str]) -> list[str]:
+        return [_ipv4_network(c) for c in value]
+
+    @model_validator(mode="after")
+    def _someone_can_connect(self) -> Network:
+        if not self.allowed_cidrs and not self.allowed_security_group_ids:
+            raise ValueError("set allowed_cidrs or allowed_security_group_ids: nobody could reach the warehouse")
+        return self
+
+
+class Alarms(CatalogModel):
+    capacity_at_max_periods: int = Field(
+        default=2, ge=1, le=48, description="30-minute periods at max_rpu before alarming."
+    )
+    queries_failed_threshold: int = Field(default=10, ge=0, description="Failed queries in 5 minutes.")
+    queries_queued_threshold: int = Field(default=5, ge=0, description="Queued queries, sustained.")
+    queries_queued_periods: int = Field(default=3, ge=1, le=288, description="5-minute periods of queueing.")
+    usage_limit_percent: int = Field(default=90, ge=1, le=100, description="Alarm at this % of a usage limit.")
+
+
+class WarehouseEnvironment(CatalogModel):
+    """The warehouse of one environment."""
+
+    name: WarehouseName = Field(default="warehouse", description="Namespace/workgroup are '<env>-<name>'.")
+    database: DatabaseName = "analytics"
+    admin_username: AdminUsername = "platform_admin"
+    protected: bool = Field(description="Deletion guard (prevent_destroy variant). Must be true for prod.")
+    capacity: Capacity
+    max_query_execution_time_seconds: int = Field(ge=1, le=MAX_QUERY_SECONDS)
+    usage_limits: list[UsageLimit] = Field(min_length=1, description="At least one RPU-hour ceiling.")
+    cross_region_datasharing_limit: DataSharingLimit | None = None
+    network: Network
+    log_retention_days: int = 365
+    external_schema: SchemaName = Field(default="lakehouse", description="Schema that mounts the lakehouse.")
+    alarms: Alarms = Field(default_factory=Alarms)
+
+    @field_validator("admin_username")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_ADMIN_NAMES:
+            raise ValueError(f"{value!r} is reserved; choose another admin user name, e.g. platform_admin")
+        return value
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        if value not in LOG_RETENTION_DAYS:
+            raise ValueError(f"must be a CloudWatch Logs retention value ({', '.join(map(str, LOG_RETENTION_DAYS))})")
+        return value
+
+    @field_validator("usage_limits")
+    @classmethod
+    def _distinct_limits(cls, value: list[UsageLimit]) -> list[UsageLimit]:
+        seen: set[tuple[str, str]] = set()
+        for limit in value:
+            key = (limit.period, limit.breach_action)
+            if key in seen:
+                raise ValueError(
+                    f"two {limit.period} limits with breach_action {limit.breach_action}:"
+                    " keep one and set its rpu_hours"
+                )
+            seen.add(key)
+        return value
+
+
+class WarehouseCatalog(CatalogModel):
+    """config/warehouse.yaml."""
+
+    environments: dict[str, WarehouseEnvironment]
+
+    @field_validator("environments")
+    @classmethod
+    def _every_environment(cls, value: dict[str, WarehouseEnvironment]) -> dict[str, WarehouseEnvironment]:
+        unknown = sorted(set(value) - set(ENV_NAMES))
+        if unknown:
+            raise ValueError(f"unknown environment {', '.join(unknown)}; expected {', '.join(ENV_NAMES)}")
+        missing = [env for env in ENV_NAMES if env not in value]
+        if missing:
+            raise ValueError(f"missing environment {', '.join(missing)}: every environment plans the warehouse")
+        return value
+
+    @model_validator(mode="after")
+    def _prod_is_safe(self) -> WarehouseCatalog:
+        prod = self.environments["prod"]
+        if not prod.protected:
+            raise ValueError("environments.prod.protected must be true: production data must survive a destroy")
+        for limit in prod.usage_limits:
+            if limit.breach_action != "deactivate":
+                continue
+            warned = any(
+                other.period == limit.period
+                and other.breach_action != "deactivate"
+                and other.rpu_hours < limit.rpu_hours
+                for other in prod.usage_limits
+            )
+            if not warned:
+                raise ValueError(
+                    f"environments.prod.usage_limits: the {limit.period} deactivate limit stops production analytics;"
+                    f" add a lower {limit.period} emit-metric (or log) limit so someone is warned first"
+                )
+        return self
+
+    def environment(self, env: str) -> WarehouseEnvironment:
+        try:
+            return self.environments[env]
+        except KeyError:
+            raise ValueError(f"unknown environment {env!r}; expected one of {', '.join(ENV_NAMES)}") from None
+
+
+def to_tfvars(catalog: WarehouseCatalog, env: str) -> dict[str, Any]:
+    """Inputs of modules/redshift-serverless for `env` (besides name_prefix, tags, alarm_topic_arn, lakehouse)."""
+    settings = catalog.environment(env)
+    capacity = settings.capacity
+    network = settings.network
+    limit = settings.cross_region_datasharing_limit
+    return {
+        "name": settings.name,
+        "environment": env,
+        "protected": settings.protected,
+        "db_name": settings.database,
+        "admin_username": settings.admin_username,
+        "capacity": {
+            "base_capacity": capacity.base_rpu,
+            "max_capacity": capacity.max_rpu,
+            "price_performance_level": capacity.price_performance_level,
+        },
+        "max_query_execution_time": settings.max_query_execution_time_seconds,
+        "usage_limits": [
+            {"period": u.period, "amount": u.rpu_hours, "breach_action": u.breach_action}
+            for u in sorted(settings.usage_limits, key=lambda u: (u.period, u.breach_action))
+        ],
+        "cross_region_datasharing_limit": None
+        if limit is None
+        else {"period": limit.period, "amount": limit.terabytes, "breach_action": limit.breach_action},
+        "network": {
+            "vpc_id": network.vpc_id,
+            "subnet_ids": sorted(network.subnet_ids),
+            "ingress_cidrs": sorted(network.allowed_cidrs),
+            "ingress_security_group_ids": sorted(network.allowed_security_group_ids),
+            "egress_cidrs": sorted(network.egress_cidrs),
+            "egress_prefix_list_ids": sorted(network.egress_prefix_list_ids),
+        },
+        "log_retention_days": settings.log_retention_days,
+        "external_schema_name": settings.external_schema,
+        "alarms": settings.alarms.model_dump(),
+    }
