@@ -36,6 +36,16 @@ variable "tags" {
   description = "Mandatory tags for every resource."
 }
 
+variable "streams" {
+  type        = any
+  description = "Iceberg tables and the Firehose streams that fill them (config/streams/)."
+}
+
+variable "warehouse" {
+  type        = any
+  description = "Redshift Serverless settings of this environment (config/warehouse.yaml)."
+}
+
 variable "emulator_endpoint" {
   type        = string
   description = "URL of the embedded emulator; platformctl sets it from PLATFORM_EMULATOR_PORT."

@@ -5,6 +5,8 @@ module "platform" {
   accounts        = var.accounts
   organization_id = var.organization_id
   tags            = var.tags
+  streams         = var.streams
+  warehouse       = var.warehouse
 
   providers = {
     aws.central = aws.central

@@ -35,3 +35,13 @@ variable "tags" {
   type        = map(string)
   description = "Mandatory tags for every resource."
 }
+
+variable "streams" {
+  type        = any
+  description = "Iceberg tables and the Firehose streams that fill them (config/streams/)."
+}
+
+variable "warehouse" {
+  type        = any
+  description = "Redshift Serverless settings of this environment (config/warehouse.yaml)."
+}

@@ -43,6 +43,19 @@ variable "tags" {
   }
 }
 
+variable "streams" {
+  type = object({
+    tables  = any
+    streams = any
+  })
+  description = "Inputs `tables` and `streams` of modules/firehose-iceberg as rendered from config/streams/; typed and validated there."
+}
+
+variable "warehouse" {
+  type        = any
+  description = "Inputs of modules/redshift-serverless as rendered by platformctl from config/warehouse.yaml; typed and validated there."
+}
+
 variable "emulator_apply_subset" {
   type        = bool
   description = <<-EOT

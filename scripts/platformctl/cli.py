@@ -21,8 +21,8 @@ from platformctl.paths import BUILD_DIR, CONFIG_DIR, ENVS_DIR, MODULES_DIR, ROOT
 from platformctl.tfrun import EnvRunner, TerraformError, check_env_name
 from platformctl.toolchain import ensure_toolchain
 
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -150,6 +150,20 @@ def tf_plan(env: str, offline: bool) -> None:
     console.print(f"plan written to build/{env}/plan.tfplan and build/{env}/plan.json")
 
 
+@tf.command("plan-offline")
+@click.argument("envs", nargs=-1)
+def tf_plan_offline(envs: tuple[str, ...]) -> None:
+    """Plan each env (default: all) from empty state against the emulator; print the plan JSON paths.
+
+    Cached by the digest of config/, modules/ and the env root, so gates and tests share plans."""
+    from platformctl.plancache import offline_plan
+
+    loaded = _catalog()
+    for env in envs or ENV_NAMES:
+        check_env_name(env)
+        click.echo(offline_plan(loaded, env))
+
+
 @tf.command("apply")
 @click.argument("env")
 def tf_apply(env: str) -> None:
@@ -211,10 +225,20 @@ def _module_roots() -> list[Path]:
     return sorted(p for p in MODULES_DIR.iterdir() if (p / "versions.tf").is_file())
 
 
+def _needs_caller_providers(module: Path) -> bool:
+    return "configuration_aliases" in (module / "versions.tf").read_text(encoding="utf-8")
+
+
 @tf.command("validate")
 def tf_validate() -> None:
-    """terraform validate in every module and env root (without backends)."""
-    _init_and_run(_module_roots() + [ENVS_DIR / name for name in ENV_NAMES], ["validate"], "validate")
+    """terraform validate in every module and env root (without backends).
+
+    A module that declares provider configuration_aliases cannot be validated on its own (Terraform
+    asks for the aliased providers); it is validated through every env root that calls it."""
+    modules = [m for m in _module_roots() if not _needs_caller_providers(m)]
+    for skipped in sorted(set(_module_roots()) - set(modules)):
+        console.print(f"[dim]--   {skipped.relative_to(ROOT)}: validated through envs/* (needs aliased providers)[/]")
+    _init_and_run(modules + [ENVS_DIR / name for name in ENV_NAMES], ["validate"], "validate")
 
 
 @tf.command("test")
@@ -272,11 +296,11 @@ def local_up() -> None:
             console.print("emulator restarted since the last apply: discarded the stale local state")
         runner.init()
         console.rule("reference plan (everything, as a real environment plans it)")
-        runner.plan(runner.build / localenv.REFERENCE_PLAN, extra=("-compact-warnings",))
+        runner.plan(runner.build / localenv.REFERENCE_PLAN, extra=("-compact-warnings",), quiet=True)
         console.rule("emulator plan (what moto can run)")
         emulator_plan = runner.build / localenv.EMULATOR_PLAN
         pending = runner.plan(emulator_plan, extra=(*localenv.EMULATOR_VARS, "-compact-warnings"),
-                              detailed_exitcode=True)
+                              detailed_exitcode=True, quiet=True)
         summary = localenv.summarise(localenv.load(runner.build / "plan.json"),
                                      localenv.load(emulator_plan.with_suffix(".json")))
         if pending == 2:

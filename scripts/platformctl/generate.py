@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from platformctl.catalog import streams, warehouse
 from platformctl.catalog.environments import Environment
 from platformctl.catalog.loader import Catalog
 from platformctl.fsutil import write_all_atomic
@@ -58,6 +59,8 @@ def tfvars(catalog: Catalog, env_name: str) -> dict[str, Any]:
             "sources": list(env.accounts.sources),
         },
         "tags": catalog.tags(env_name),
+        "warehouse": warehouse.to_tfvars(catalog.warehouse, env_name),
+        "streams": streams.to_tfvars(catalog.streams, env_name),
     }
 
 

@@ -158,17 +158,28 @@ class EnvRunner:
         self.run(args, quiet=True)
 
     def plan(self, out: Path, *, extra: Sequence[str] = (), detailed_exitcode: bool = False,
-             refresh: bool = True) -> int:
-        """Plan to `out` and write `out` with .json next to it. Returns 0 (no changes) or 2 (changes)."""
+             refresh: bool = True, quiet: bool = False) -> int:
+        """Plan to `out` and write `out` with .json next to it. Returns 0 (no changes) or 2 (changes).
+
+        With `quiet`, Terraform's output is kept unless the plan fails; only its summary line is
+        printed (the plan itself is in the JSON file)."""
         out.parent.mkdir(parents=True, exist_ok=True)
         args = ["plan", "-input=false", "-out", str(out), *extra]
         if not refresh:
             args.append("-refresh=false")
         if detailed_exitcode:
             args.append("-detailed-exitcode")
-        result = self.run(args, check=False)
+        if quiet:
+            args.append("-no-color")
+        result = self.run(args, check=False, quiet=quiet)
         if result.returncode not in ((0, 2) if detailed_exitcode else (0,)):
+            if quiet:
+                print(result.stdout, result.stderr, sep="\n")
             raise TerraformError(f"terraform plan failed in envs/{self.env} (exit {result.returncode})")
+        if quiet:
+            summary = [line for line in result.stdout.splitlines()
+                       if line.startswith(("Plan:", "No changes.", "Warning:"))]
+            print("\n".join(summary) or "(no plan summary)")
         self.show_json(out, out.with_suffix(".json"))
         return result.returncode
 

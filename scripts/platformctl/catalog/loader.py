@@ -14,6 +14,8 @@ from pydantic import ValidationError
 
 from platformctl.catalog.base import ENV_NAMES, CatalogModel
 from platformctl.catalog.environments import Environment, Platform, missing_mandatory_tags, resolve_tags
+from platformctl.catalog.streams import StreamEntry, load_stream_entries
+from platformctl.catalog.warehouse import WarehouseCatalog
 from platformctl.catalog.yamlsource import YamlDocument, read_yaml
 from platformctl.errors import CatalogError, CatalogProblem
 
@@ -25,6 +27,8 @@ class Catalog:
     root: Path
     platform: Platform
     environments: dict[str, Environment]
+    warehouse: WarehouseCatalog
+    streams: list[StreamEntry]
     sources: dict[str, YamlDocument] = field(default_factory=dict, compare=False, repr=False)
 
     def environment(self, name: str) -> Environment:
@@ -117,6 +121,22 @@ def load_catalog(root: Path) -> Catalog:
                 )
             )
 
-    if collector.problems or platform is None:
+    warehouse = _single_file(collector, root / "warehouse.yaml", WarehouseCatalog)
+    streams: list[StreamEntry] = []
+    try:
+        streams = load_stream_entries(root / "streams", root.parent)
+    except CatalogError as exc:
+        collector.problems.extend(exc.problems)
+
+    if collector.problems or platform is None or warehouse is None:
         raise CatalogError(collector.problems)
-    return Catalog(root=root, platform=platform, environments=environments, sources=collector.documents)
+    return Catalog(root=root, platform=platform, environments=environments, warehouse=warehouse,
+                   streams=streams, sources=collector.documents)
+
+
+def _single_file(collector: _Collector, path: Path, model: type[M]) -> M | None:
+    if not path.is_file():
+        collector.problems.append(CatalogProblem(collector.display(path), "", "file is missing"))
+        return None
+    document = collector.read(path)
+    return collector.validate(document, model) if document else None
