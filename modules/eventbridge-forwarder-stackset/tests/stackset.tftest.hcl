@@ -1,0 +1,219 @@
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "444444444444"
+      arn        = "arn:aws:iam::444444444444:role/platform-deployer"
+      user_id    = "AROAEXAMPLE"
+    }
+  }
+
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
+
+  mock_resource "aws_cloudformation_stack_set" {
+    defaults = {
+      arn          = "arn:aws:cloudformation:eu-west-1:230000000001:stackset/prod-activity-forwarder:11111111-2222-3333-4444-555555555555"
+      stack_set_id = "prod-activity-forwarder:11111111-2222-3333-4444-555555555555"
+    }
+  }
+}
+
+variables {
+  name_prefix             = "prod"
+  central_bus_arn         = "arn:aws:events:eu-west-1:230000000001:event-bus/prod-central-events"
+  organizational_unit_ids = ["ou-ab12-22222222", "ou-ab12-11111111"]
+  regions                 = ["us-east-1", "eu-west-1"]
+  tags = {
+    CostCenter         = "7263"
+    Environment        = "prod"
+    Owner              = "platform-engineering@example.com"
+    DataClassification = "confidential"
+  }
+}
+
+run "service_managed_stack_set_with_auto_deployment" {
+  command = plan
+
+  assert {
+    condition = (
+      aws_cloudformation_stack_set.this.permission_model == "SERVICE_MANAGED" &&
+      aws_cloudformation_stack_set.this.auto_deployment[0].enabled == true &&
+      aws_cloudformation_stack_set.this.auto_deployment[0].retain_stacks_on_account_removal == false &&
+      aws_cloudformation_stack_set.this.capabilities == toset(["CAPABILITY_NAMED_IAM"]) &&
+      aws_cloudformation_stack_set.this.call_as == "DELEGATED_ADMIN"
+    )
+    error_message = "SERVICE_MANAGED, auto-deployment on, stacks removed with the account, named IAM capability, delegated admin."
+  }
+
+  assert {
+    condition = (
+      aws_cloudformation_stack_instances.this.deployment_targets[0].organizational_unit_ids == toset(["ou-ab12-11111111", "ou-ab12-22222222"]) &&
+      aws_cloudformation_stack_instances.this.regions == toset(["eu-west-1", "us-east-1"]) &&
+      aws_cloudformation_stack_instances.this.deployment_targets[0].account_filter_type == null
+    )
+    error_message = "Instances target the OUs in every region, without an account filter by default."
+  }
+
+  assert {
+    condition     = aws_cloudformation_stack_set.this.tags["DataClassification"] == "confidential"
+    error_message = "Tags go on the StackSet (CloudFormation propagates them)."
+  }
+}
+
+run "template_is_rendered_from_the_definition" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.ForwarderRule.Properties.EventPattern == jsondecode(module.definition.event_pattern)
+    error_message = "The template's pattern is the definition's pattern."
+  }
+
+  assert {
+    condition = alltrue([
+      for target in jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.ForwarderRule.Properties.Targets :
+      target.DeadLetterConfig.Arn == { "Fn::GetAtt" = ["DeadLetterQueue", "Arn"] } && target.RetryPolicy.MaximumRetryAttempts == 185 && target.RetryPolicy.MaximumEventAgeInSeconds == 86400
+    ])
+    error_message = "Every target in the template has a DLQ and a retry policy."
+  }
+
+  assert {
+    condition = jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.ForwarderRole.Properties.Policies[0].PolicyDocument.Statement == [{
+      Sid = "PutEventsOnTheCentralBusOnly", Effect = "Allow", Action = "events:PutEvents", Resource = var.central_bus_arn
+    }]
+    error_message = "The role may only PutEvents on the central bus."
+  }
+
+  assert {
+    condition     = jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.ForwarderRole.Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals["aws:SourceAccount"] == { Ref = "AWS::AccountId" }
+    error_message = "The trust policy's account is resolved by CloudFormation in each account."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.DeadLetterKey.Properties.EnableKeyRotation == true &&
+      jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.DeadLetterQueue.Properties.KmsMasterKeyId == { Ref = "DeadLetterKey" }
+    )
+    error_message = "The DLQ is encrypted with a rotating CMK by default."
+  }
+
+  assert {
+    condition     = jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.ForwarderRule.Properties.EventBusName == "default" && jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.ForwarderRule.Properties.State == "ENABLED"
+    error_message = "The rule is on the default bus and enabled."
+  }
+}
+
+run "many_ous_still_two_resources_and_exclusions" {
+  command = plan
+
+  variables {
+    organizational_unit_ids = [for i in range(50) : format("ou-ab12-%08d", i)]
+    exclude_account_ids     = ["230000000001"]
+    dlq_encryption          = "sqs_managed"
+  }
+
+  assert {
+    condition     = length(aws_cloudformation_stack_instances.this.deployment_targets[0].organizational_unit_ids) == 50
+    error_message = "Scale is expressed in one stack_instances resource, not one resource per OU or account."
+  }
+
+  assert {
+    condition = (
+      aws_cloudformation_stack_instances.this.deployment_targets[0].account_filter_type == "DIFFERENCE" &&
+      aws_cloudformation_stack_instances.this.deployment_targets[0].accounts == toset(["230000000001"])
+    )
+    error_message = "Excluded accounts use the DIFFERENCE filter."
+  }
+
+  assert {
+    condition = (
+      !contains(keys(jsondecode(aws_cloudformation_stack_set.this.template_body).Resources), "DeadLetterKey") &&
+      jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.DeadLetterQueue.Properties.SqsManagedSseEnabled == true
+    )
+    error_message = "sqs_managed encryption drops the per-account CMK."
+  }
+}
+
+run "bad_ou_id_rejected" {
+  command = plan
+
+  variables {
+    organizational_unit_ids = ["Engineering"]
+  }
+
+  expect_failures = [var.organizational_unit_ids]
+}
+
+run "bad_call_as_rejected" {
+  command = plan
+
+  variables {
+    call_as = "ADMIN"
+  }
+
+  expect_failures = [var.call_as]
+}
+
+run "no_region_rejected" {
+  command = plan
+
+  variables {
+    regions = []
+  }
+
+  expect_failures = [var.regions]
+}
+
+# Both rollout modes, same inputs: the StackSet template carries exactly the forwarder's pattern.
+run "parity_with_the_terraform_forwarder_defaults" {
+  command = plan
+
+  module {
+    source = "./tests/fixtures/parity"
+  }
+
+  assert {
+    condition     = output.template.Resources.ForwarderRule.Properties.EventPattern == jsondecode(output.forwarder_event_pattern)
+    error_message = "The StackSet pattern must equal the forwarder module's rule pattern."
+  }
+}
+
+run "parity_with_filters_and_synthetic_source" {
+  command = plan
+
+  module {
+    source = "./tests/fixtures/parity"
+  }
+
+  variables {
+    synthetic_event_source = "platform.synthetic"
+    dlq_encryption         = "sqs_managed"
+    filters = {
+      drop_read_only        = false
+      exclude_event_sources = ["s3.amazonaws.com"]
+      exclude_event_names   = ["AssumeRole", "GenerateDataKey"]
+      extra_detail_types    = ["Security Hub Findings - Imported"]
+    }
+  }
+
+  assert {
+    condition     = output.template.Resources.ForwarderRule.Properties.EventPattern == jsondecode(output.forwarder_event_pattern)
+    error_message = "The StackSet pattern must equal the forwarder module's rule pattern, whatever the filters."
+  }
+
+  assert {
+    condition     = output.template.Resources.ForwarderRule.Properties.State == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+    error_message = "The derived rule state travels with the definition."
+  }
+}

@@ -1,0 +1,24 @@
+output "rule_arn" {
+  description = "ARN of the forwarding rule on the default bus."
+  value       = aws_cloudwatch_event_rule.this.arn
+}
+
+output "event_pattern" {
+  description = "Event pattern (JSON) of the forwarding rule."
+  value       = aws_cloudwatch_event_rule.this.event_pattern
+}
+
+output "role_arn" {
+  description = "ARN of the role EventBridge assumes to put events on the central bus."
+  value       = aws_iam_role.this.arn
+}
+
+output "dlq_url" {
+  description = "URL of the source-account dead-letter queue."
+  value       = aws_sqs_queue.dlq.url
+}
+
+output "dlq_arn" {
+  description = "ARN of the source-account dead-letter queue."
+  value       = aws_sqs_queue.dlq.arn
+}
