@@ -1,0 +1,53 @@
+locals {
+  alarm_dimensions = {
+    ApiName = aws_api_gateway_rest_api.this.name
+    Stage   = aws_api_gateway_stage.this.stage_name
+  }
+  latency_alarms = {
+    p95 = var.alarms.latency_p95_ms
+    p99 = var.alarms.latency_p99_ms
+  }
+  # 4XXError and 5XXError are 0/1 per request, so their Average is the error rate.
+  error_alarms = {
+    "5XXError" = { slug = "5xx-rate", threshold = var.alarms.error_5xx_rate }
+    "4XXError" = { slug = "4xx-rate", threshold = var.alarms.error_4xx_rate }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "latency" {
+  for_each = local.latency_alarms
+
+  alarm_name          = "${local.name}-latency-${each.key}"
+  alarm_description   = "${each.key} latency of ${local.name} (${var.stage_name}) above ${each.value} ms"
+  namespace           = "AWS/ApiGateway"
+  metric_name         = "Latency"
+  dimensions          = local.alarm_dimensions
+  extended_statistic  = each.key
+  period              = var.alarms.period_seconds
+  evaluation_periods  = var.alarms.evaluation_periods
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = each.value
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.alarm_topic_arn]
+  ok_actions          = [var.alarm_topic_arn]
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "errors" {
+  for_each = local.error_alarms
+
+  alarm_name          = "${local.name}-${each.value.slug}"
+  alarm_description   = "${each.key} rate of ${local.name} (${var.stage_name}) above ${each.value.threshold} (fraction of requests)"
+  namespace           = "AWS/ApiGateway"
+  metric_name         = each.key
+  dimensions          = local.alarm_dimensions
+  statistic           = "Average"
+  period              = var.alarms.period_seconds
+  evaluation_periods  = var.alarms.evaluation_periods
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = each.value.threshold
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.alarm_topic_arn]
+  ok_actions          = [var.alarm_topic_arn]
+  tags                = var.tags
+}
