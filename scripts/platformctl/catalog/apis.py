@@ -1,0 +1,395 @@
+"""The API catalog (config/apis/<name>.yaml): one REST API per file, built from an OpenAPI spec.
+
+A service team onboards an API with one entry here plus one spec under config/apis/specs/; no HCL.
+The entry names the spec, the template variables it adds, and per environment (local, dev, staging,
+prod) where the backend is, the VPC link, the Lambda authorizer, the custom domain and base path,
+throttling, alarm thresholds, usage-plan tiers and WAF.
+
+`to_tfvars(apis, env)` returns `{api name: inputs of modules/api-gateway-openapi}` for the APIs
+deployed in `env`; the env root composes them with `for_each` and adds name_prefix, tags (the
+mandatory tags merged with the entry's `tags`), alarm_topic_arn, and the spec path joined to the
+repository root. The rules mirror the module's variable validations so that a mistake is reported
+against the YAML key that caused it, before Terraform runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from platformctl.catalog.base import ENV_NAMES, CatalogModel, Slug, is_tag_key
+
+# The template variables the module supplies: modules/api-gateway-openapi/template-variables.json,
+# the one list shared by the module, the linter and this model.
+from platformctl.openapi.template import module_template_var_names
+
+# Where entries and specs live, relative to the repository root.
+CATALOG_DIR = "config/apis"
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+SpecPath = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.(ya?ml|json)$")]
+TemplateVarName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+StageName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,128}$")]
+BackendEndpoint = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$", max_length=512)
+]
+VpcLinkId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{4,12}$")]
+VpcEndpointId = Annotated[str, StringConstraints(pattern=r"^vpce-[0-9a-f]{8,17}$")]
+LambdaArn = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$"
+    ),
+]
+AcmArn = Annotated[
+    str, StringConstraints(pattern=r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$")
+]
+WebAclArn = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:[0-9]{12}:regional/webacl/[A-Za-z0-9_-]+/[0-9a-f-]{36}$"
+    ),
+]
+DomainName = Annotated[
+    str, StringConstraints(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", max_length=253)
+]
+# Multi-level base path (apigatewayv2 mapping key): segments without leading or trailing slash.
+BasePath = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")]
+HeaderName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,64}$")]
+_IDENTITY_SOURCE = re.compile(
+    r"^method\.request\.(header|querystring|multivalueheader|multivaluequerystring)\.[A-Za-z0-9_.-]+$"
+    r"|^(stageVariables|context)\.[A-Za-z0-9_.-]+$"
+)
+
+
+class Authorizer(CatalogModel):
+    """The Lambda REQUEST authorizer (owned outside this repo) referenced by the spec."""
+
+    function_arn: LambdaArn = Field(description="ARN of the authorizer function (same region).")
+    header_name: HeaderName = Field(
+        default="Authorization", description="Header carrying the token; fills ${authorizer_name}."
+    )
+    identity_source: str = Field(
+        default="method.request.header.Authorization",
+        description="Comma-separated identity sources; fills ${authorizer_identity_source}.",
+    )
+    grant_invoke_permission: bool = Field(
+        default=True,
+        description="Add a resource-based permission on the function; false when it lives in another account.",
+    )
+
+    @field_validator("identity_source")
+    @classmethod
+    def _identity_source(cls, value: str) -> str:
+        for part in value.split(","):
+            if not _IDENTITY_SOURCE.match(part.strip()):
+                raise ValueError(
+                    f"{part.strip()!r} is not an identity source such as method.request.header.Authorization"
+                )
+        return value
+
+
+class CustomDomain(CatalogModel):
+    domain_name: DomainName = Field(description="Custom domain, e.g. api.dev.example.com.")
+    base_path: BasePath = Field(description="Base path on the domain; may be multi-level, e.g. v1/orders.")
+    certificate_arn: AcmArn | None = Field(
+        default=None,
+        description="ACM certificate in the API's region. Set on exactly one API per domain: that API "
+        "creates the domain; the others only map their base path onto it.",
+    )
+
+
+class Throttling(CatalogModel):
+    burst_limit: int = Field(default=100, ge=0, le=5000, description="Burst, in requests.")
+    rate_limit: float = Field(default=50, gt=0, le=10000, description="Steady rate, in requests per second.")
+
+
+class Logging(CatalogModel):
+    level: Literal["ERROR", "INFO"] = Field(default="INFO", description="Execution logging; never off (audit trail).")
+    data_trace_enabled: bool = Field(
+        default=False, description="Log full request and response bodies (debugging only; never in prod)."
+    )
+    metrics_enabled: bool = True
+    retention_in_days: int = Field(
+        default=365, description="Days; at least a year is the platform baseline (CKV_AWS_338)."
+    )
+
+    @field_validator("retention_in_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        if value not in LOG_RETENTION_DAYS:
+            raise ValueError(f"must be a CloudWatch Logs retention value: {', '.join(map(str, LOG_RETENTION_DAYS))}")
+        return value
+
+
+class Alarms(CatalogModel):
+    latency_p95_ms: int = Field(default=1000, gt=0, description="p95 Latency threshold in milliseconds.")
+    latency_p99_ms: int = Field(default=2500, gt=0, description="p99 Latency threshold in milliseconds.")
+    error_5xx_rate: float = Field(default=0.01, gt=0, le=1, description="Fraction of requests (0.01 = 1 %).")
+    error_4xx_rate: float = Field(default=0.1, gt=0, le=1, description="Fraction of requests (0.1 = 10 %).")
+    period_seconds: int = Field(default=300, ge=60, multiple_of=60)
+    evaluation_periods: int = Field(default=3, ge=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Alarms:
+        if self.latency_p99_ms < self.latency_p95_ms:
+            raise ValueError(
+                f"latency_p99_ms ({self.latency_p99_ms}) must be at least latency_p95_ms ({self.latency_p95_ms})"
+            )
+        if self.period_seconds * self.evaluation_periods > 86400:
+            raise ValueError("period_seconds * evaluation_periods must be at most one day (86400 s)")
+        return self
+
+
+class Quota(CatalogModel):
+    limit: int = Field(gt=0, description="Requests per period.")
+    period: Literal["DAY", "WEEK", "MONTH"]
+
+
+class UsagePlan(CatalogModel):
+    """One tier: a throttle, an optional quota and the consumers (API keys) on it."""
+
+    throttle: Throttling
+    quota: Quota | None = None
+    api_keys: list[Slug] = Field(default_factory=list, description="One API key is created per name.")
+
+
+class Waf(CatalogModel):
+    mode: Literal["create", "existing", "none"] = Field(
+        default="create",
+        description="create: a web ACL with AWS managed rules and a rate rule; existing: web_acl_arn; none.",
+    )
+    web_acl_arn: WebAclArn | None = None
+    rate_limit: int = Field(default=2000, ge=10, le=2_000_000_000, description="Requests per 5 minutes per IP.")
+
+    @model_validator(mode="after")
+    def _arn_matches_mode(self) -> Waf:
+        if (self.mode == "existing") != (self.web_acl_arn is not None):
+            raise ValueError('web_acl_arn is required with mode "existing" and not allowed otherwise')
+        return self
+
+
+class ApiEnvironment(CatalogModel):
+    """Settings of the API in one environment."""
+
+    backend_endpoint: BackendEndpoint = Field(
+        description="host[:port][/path] of the NLB behind the VPC link, without scheme; becomes the stage "
+        "variable url that the spec uses as $${stageVariables.url}."
+    )
+    vpc_link_id: VpcLinkId = Field(description="REST API VPC link id; fills ${vpc_link_id}.")
+    authorizer: Authorizer
+    endpoint_type: Literal["REGIONAL", "PRIVATE"] = "REGIONAL"
+    vpc_endpoint_ids: list[VpcEndpointId] = Field(default_factory=list)
+    custom_domain: CustomDomain | None = None
+    fronted_by_cloudfront: bool = False
+    xray_tracing_enabled: bool = True
+    throttling: Throttling = Field(default_factory=Throttling)
+    logging: Logging = Field(default_factory=Logging)
+    alarms: Alarms = Field(default_factory=Alarms)
+    usage_plans: dict[Slug, UsagePlan] = Field(default_factory=dict)
+    waf: Waf = Field(default_factory=Waf)
+    template_vars: dict[TemplateVarName, str] = Field(
+        default_factory=dict, description="Values overriding the entry's template_vars in this environment."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ApiEnvironment:
+        if self.endpoint_type == "PRIVATE":
+            if not self.vpc_endpoint_ids:
+                raise ValueError("a PRIVATE API needs vpc_endpoint_ids, otherwise nothing can call it")
+            if self.custom_domain is not None:
+                raise ValueError("custom_domain is only supported for REGIONAL APIs")
+        elif self.vpc_endpoint_ids:
+            raise ValueError("vpc_endpoint_ids only apply to endpoint_type PRIVATE")
+        keys = [key for plan in self.usage_plans.values() for key in plan.api_keys]
+        duplicates = sorted({key for key in keys if keys.count(key) > 1})
+        if duplicates:
+            raise ValueError(f"usage_plans: API key(s) {', '.join(duplicates)} appear in more than one tier")
+        return self
+
+
+class ApiEntry(CatalogModel):
+    """One REST API: config/apis/<name>.yaml."""
+
+    name: Slug = Field(description="API name; resources are named <env>-<name>. Must match the file name.")
+    description: str = Field(min_length=1, max_length=500)
+    owner: str = Field(min_length=1, max_length=128, description="Owning team or its e-mail address.")
+    spec: SpecPath = Field(description=f"OpenAPI 3.0 spec, relative to {CATALOG_DIR}/ (e.g. specs/orders.yaml).")
+    stage_name: StageName = "live"
+    template_vars: dict[TemplateVarName, str] = Field(
+        default_factory=dict,
+        description="Template variables the spec uses besides the platform's (values may differ per environment).",
+    )
+    tags: dict[str, str] = Field(default_factory=dict, description="Extra tags (e.g. DataClassification).")
+    environments: dict[str, ApiEnvironment] = Field(description="Where the API is deployed, by environment name.")
+
+    @field_validator("spec")
+    @classmethod
+    def _inside_catalog(cls, value: str) -> str:
+        if ".." in value.split("/"):
+            raise ValueError(f"must stay inside {CATALOG_DIR}/ (no '..')")
+        return value
+
+    @field_validator("template_vars")
+    @classmethod
+    def _not_platform_owned(cls, value: dict[str, str]) -> dict[str, str]:
+        owned = sorted(set(value) & module_template_var_names())
+        if owned:
+            raise ValueError(f"{', '.join(owned)} are supplied by the platform module; remove them")
+        for name, item in value.items():
+            if "\n" in item:
+                raise ValueError(f"{name}: values must be single-line strings")
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, item in value.items():
+            if not is_tag_key(key):
+                raise ValueError(f"{key!r} is not a valid tag key")
+            if key == "Environment":
+                raise ValueError("Environment is set by the platform from the environment name")
+            if not 1 <= len(item) <= 256:
+                raise ValueError(f"tag {key} must have a value of 1-256 characters")
+        return value
+
+    @field_validator("environments")
+    @classmethod
+    def _known_environments(cls, value: dict[str, ApiEnvironment]) -> dict[str, ApiEnvironment]:
+        unknown = sorted(set(value) - set(ENV_NAMES))
+        if unknown:
+            raise ValueError(f"unknown environment(s) {', '.join(unknown)}; expected {', '.join(ENV_NAMES)}")
+        if not value:
+            raise ValueError("list at least one environment")
+        return value
+
+    @model_validator(mode="after")
+    def _environment_rules(self) -> ApiEntry:
+        for env, settings in self.environments.items():
+            extra = sorted(set(settings.template_vars) - set(self.template_vars))
+            if extra:
+                raise ValueError(
+                    f"environments.{env}.template_vars: {', '.join(extra)} not declared in the entry's "
+                    "template_vars (declare every variable there, override values per environment)"
+                )
+            if env == "prod" and settings.logging.data_trace_enabled:
+                raise ValueError(
+                    "environments.prod.logging.data_trace_enabled: full request/response logging is not allowed in prod"
+                )
+        return self
+
+    @property
+    def spec_path(self) -> str:
+        """Repository-relative path of the spec."""
+        return f"{CATALOG_DIR}/{self.spec}"
+
+    def template_vars_for(self, env: str) -> dict[str, str]:
+        return {**self.template_vars, **self.environments[env].template_vars}
+
+
+def to_tfvars(apis: Iterable[ApiEntry], env: str) -> dict[str, dict[str, Any]]:
+    """Inputs of modules/api-gateway-openapi per API deployed in `env`, keyed by API name.
+
+    Besides these keys the env root passes name_prefix, tags = merge(mandatory tags, each.value.tags),
+    alarm_topic_arn, and spec_path joined to the repository root ("${path.root}/../../${spec_path}").
+    Exactly one API per environment gets manage_account_logging_role = true (the first by name): the
+    API Gateway CloudWatch role is one setting per account and region.
+    """
+    if env not in ENV_NAMES:
+        raise ValueError(f"unknown environment {env!r}; expected one of {', '.join(ENV_NAMES)}")
+    deployed = sorted((api for api in apis if env in api.environments), key=lambda api: api.name)
+    names = [api.name for api in deployed]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"API name(s) {', '.join(duplicates)} are defined more than once")
+    _check_domains(deployed, env)
+    return {api.name: _api_tfvars(api, env, manage_account=index == 0) for index, api in enumerate(deployed)}
+
+
+def _check_domains(apis: list[ApiEntry], env: str) -> None:
+    mappings: dict[tuple[str, str], str] = {}
+    owners: dict[str, str] = {}
+    for api in apis:
+        domain = api.environments[env].custom_domain
+        if domain is None:
+            continue
+        key = (domain.domain_name, domain.base_path)
+        if key in mappings:
+            raise ValueError(
+                f"{api.name}: environments.{env}.custom_domain: base path {domain.base_path} on "
+                f"{domain.domain_name} is already used by {mappings[key]}"
+            )
+        mappings[key] = api.name
+        if domain.certificate_arn is not None:
+            if domain.domain_name in owners:
+                raise ValueError(
+                    f"{api.name}: environments.{env}.custom_domain.certificate_arn: {domain.domain_name} is "
+                    f"already created by {owners[domain.domain_name]}; set certificate_arn on one API per domain"
+                )
+            owners[domain.domain_name] = api.name
+
+
+def _api_tfvars(api: ApiEntry, env: str, *, manage_account: bool) -> dict[str, Any]:
+    settings = api.environments[env]
+    domain = settings.custom_domain
+    return {
+        "api_name": api.name,
+        "description": api.description,
+        "spec_path": api.spec_path,
+        "stage_name": api.stage_name,
+        "template_vars": dict(sorted(api.template_vars_for(env).items())),
+        "tags": dict(sorted(api.tags.items())),
+        "endpoint_type": settings.endpoint_type,
+        "vpc_endpoint_ids": sorted(settings.vpc_endpoint_ids),
+        "fronted_by_cloudfront": settings.fronted_by_cloudfront,
+        "backend_endpoint": settings.backend_endpoint,
+        "vpc_link_id": settings.vpc_link_id,
+        "authorizer": settings.authorizer.model_dump(),
+        "custom_domain": None
+        if domain is None
+        else {
+            "domain_name": domain.domain_name,
+            "mapping_key": domain.base_path,
+            "certificate_arn": domain.certificate_arn,
+        },
+        "xray_tracing_enabled": settings.xray_tracing_enabled,
+        "throttling": settings.throttling.model_dump(),
+        "logging": settings.logging.model_dump(),
+        "alarms": settings.alarms.model_dump(),
+        "usage_plans": {
+            tier: {
+                "throttle": plan.throttle.model_dump(),
+                "quota": None if plan.quota is None else plan.quota.model_dump(),
+                "api_keys": sorted(plan.api_keys),
+            }
+            for tier, plan in sorted(settings.usage_plans.items())
+        },
+        "waf": settings.waf.model_dump(),
+        "manage_account_logging_role": manage_account,
+    }
