@@ -1,0 +1,257 @@
+"""Platform rules: what the api-gateway-openapi module and the platform's security baseline need.
+
+Also the two vendor extensions that make exceptions explicit and reviewed:
+
+- `x-platform-lint-ignore: [{rule: APIGW006, reason: "..."}]` on an operation, a path item (for
+  path rules) or a named model silences that rule there;
+- `x-platform-public: {reason: "..."}` on an operation allows it without `security`.
+
+Both need a non-empty reason: an exception nobody explained is itself an error (PLAT006).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from platformctl.openapi.document import IGNORE_KEY, INTEGRATION_KEY, PUBLIC_KEY, SpecDocument
+from platformctl.openapi.model import RULES, Hit, Pointer, Severity, rule
+
+_PROXY_TYPES = ("http_proxy", "http")
+
+
+# -- integrations --------------------------------------------------------------------------------
+@rule("PLAT001", "every operation has an x-amazon-apigateway-integration")
+def integration_present(doc: SpecDocument) -> Iterator[Hit]:
+    for op in doc.operations:
+        if not isinstance(op.obj.get(INTEGRATION_KEY), dict):
+            yield Hit(
+                f"{op.method.upper()} {op.path} has no {INTEGRATION_KEY}; without it the import creates a method "
+                "that answers 500 (add an http_proxy integration over the VPC link)",
+                op.pointer,
+            )
+
+
+@rule("PLAT002", "http_proxy integrations with connectionId set connectionType VPC_LINK")
+def vpc_link_connection_type(doc: SpecDocument) -> Iterator[Hit]:
+    # AWS, "Set up API with private integrations using OpenAPI": connectionType must be set
+    # explicitly to VPC_LINK next to connectionId, otherwise the integration goes to the internet.
+    for op in doc.operations:
+        integration = op.obj.get(INTEGRATION_KEY)
+        if not isinstance(integration, dict):
+            continue
+        base = (*op.pointer, INTEGRATION_KEY)
+        kind = str(integration.get("type", "")).lower()
+        connection_type = integration.get("connectionType")
+        if kind in _PROXY_TYPES and "connectionId" in integration and connection_type != "VPC_LINK":
+            where = (*base, "connectionType") if "connectionType" in integration else (*base, "connectionId")
+            yield Hit(
+                f"{op.method.upper()} {op.path}: integration has connectionId but connectionType is "
+                f"{'missing' if connection_type is None else repr(connection_type)}; "
+                "set connectionType: VPC_LINK for a private integration",
+                where,
+            )
+        elif connection_type == "VPC_LINK" and "connectionId" not in integration:
+            yield Hit(
+                f'{op.method.upper()} {op.path}: connectionType VPC_LINK needs connectionId: "${{vpc_link_id}}"',
+                (*base, "connectionType"),
+            )
+
+
+# -- security ------------------------------------------------------------------------------------
+def _public_reason(marker: Any) -> str | None:
+    if isinstance(marker, dict) and isinstance(marker.get("reason"), str) and marker["reason"].strip():
+        return marker["reason"]
+    return None
+
+
+@rule("PLAT003", "every operation has security unless marked x-platform-public with a reason")
+def operation_security(doc: SpecDocument) -> Iterator[Hit]:
+    # AWS notes: "API Gateway doesn't use root level security defined in the OpenAPI
+    # specification. Hence security needs to be defined at an operation level."
+    schemes = {name for name, _, _ in doc.security_schemes}
+    root_note = " (the root-level security is ignored by API Gateway)" if "security" in doc.data else ""
+    for op in doc.operations:
+        if PUBLIC_KEY in op.obj:
+            continue  # a valid marker exempts; an invalid one is PLAT006
+        security = op.obj.get("security")
+        label = f"{op.method.upper()} {op.path}"
+        if security is None:
+            yield Hit(
+                f"{label} has no security{root_note}; add `security: [{{lambda-authorizer: []}}]` or mark it "
+                f"`{PUBLIC_KEY}: {{reason: ...}}`",
+                op.pointer,
+            )
+            continue
+        pointer = (*op.pointer, "security")
+        requirements = security if isinstance(security, list) else []
+        if not any(isinstance(r, dict) and r for r in requirements):
+            yield Hit(
+                f"{label}: security is empty or allows anonymous access ({{}}); reference the authorizer or mark "
+                f"the operation `{PUBLIC_KEY}: {{reason: ...}}`",
+                pointer,
+            )
+            continue
+        for requirement in requirements:
+            for name in requirement if isinstance(requirement, dict) else ():
+                if name not in schemes:
+                    yield Hit(f"{label}: security references unknown scheme {name!r}", pointer)
+
+
+# -- template variables --------------------------------------------------------------------------
+@rule("PLAT004", "every ${var} placeholder is supplied by the module or the catalog entry", suppressible=False)
+def template_placeholders(doc: SpecDocument) -> Iterator[Hit]:
+    supplied = doc.module_vars | set(doc.catalog_vars)
+    for name, var in sorted(doc.catalog_vars.items()):
+        if name in doc.module_vars:
+            yield Hit(
+                f"catalog variable {name!r} is owned by the platform module and cannot be set by the catalog",
+                line=var.line or 1,
+                file=var.file,
+            )
+    for p in doc.placeholders:
+        if p.kind == "variable" and p.name not in supplied:
+            yield Hit(
+                f"template variable {p.text} is supplied neither by the platform module "
+                f"({', '.join(sorted(doc.module_vars))}) nor by the catalog entry's template_vars"
+                f"{' (' + ', '.join(sorted(doc.catalog_vars)) + ')' if doc.catalog_vars else ''}; "
+                f"add it to template_vars or, for a literal that API Gateway must see, write $${p.text[1:]}",
+                line=p.line,
+            )
+        elif p.kind == "expression":
+            yield Hit(
+                f"{p.text} is a template expression; specs may only use plain ${{name}} placeholders "
+                f"(escape a runtime reference as $${p.text[1:]})",
+                line=p.line,
+            )
+        elif p.kind == "directive":
+            yield Hit(f"{p.text} is a template directive; escape a literal '%{{' as '%%{{'", line=p.line)
+        elif p.kind == "unterminated":
+            yield Hit(f"unterminated {p.text} on this line; templatefile() cannot render it", line=p.line)
+
+
+@rule("PLAT005", "every catalog template variable is used by the spec", severity=Severity.WARNING, suppressible=False)
+def unused_catalog_variables(doc: SpecDocument) -> Iterator[Hit]:
+    used = {p.name for p in doc.placeholders if p.kind == "variable"}
+    for name, var in sorted(doc.catalog_vars.items()):
+        if name not in used and name not in doc.module_vars:
+            yield Hit(
+                f"catalog template variable {name!r} is never used by {doc.file}; remove it from template_vars",
+                line=var.line or 1,
+                file=var.file,
+            )
+
+
+# -- exceptions (suppressions and public operations) ---------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    rule: str
+    reason: str
+    scope: Pointer  # the object carrying the extension; findings inside it are silenced
+    pointer: Pointer  # the list item, for the line of PLAT007
+
+
+def _allowed_ignore_scopes(doc: SpecDocument) -> set[Pointer]:
+    scopes: set[Pointer] = {op.pointer for op in doc.operations}
+    scopes.update(("paths", path) for path in doc.data.get("paths") or {})
+    scopes.update(pointer for _, pointer in doc.models)
+    return scopes
+
+
+def _find_key(value: Any, key: str, pointer: Pointer, out: list[Pointer]) -> None:
+    if isinstance(value, dict):
+        if key in value:
+            out.append(pointer)
+        for k, v in value.items():
+            if isinstance(v, dict | list):
+                _find_key(v, key, (*pointer, k), out)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, dict | list):
+                _find_key(item, key, (*pointer, index), out)
+
+
+def marker_locations(doc: SpecDocument, key: str) -> list[Pointer]:
+    """Pointers of every object that carries `key` (cheap when the text never mentions it)."""
+    if key not in doc.text:
+        return []
+    found: list[Pointer] = []
+    _find_key(doc.data, key, (), found)
+    return found
+
+
+def collect_suppressions(doc: SpecDocument) -> tuple[list[Suppression], list[Hit]]:
+    """Valid suppressions, and PLAT006 hits for malformed or misplaced ones (computed once per doc)."""
+    cached = doc.cache.get("suppressions")
+    if cached is None:
+        cached = doc.cache["suppressions"] = _collect_suppressions(doc)
+    return cached
+
+
+def _collect_suppressions(doc: SpecDocument) -> tuple[list[Suppression], list[Hit]]:
+    suppressions: list[Suppression] = []
+    problems: list[Hit] = []
+    allowed = _allowed_ignore_scopes(doc)
+    for scope in marker_locations(doc, IGNORE_KEY):
+        key_pointer = (*scope, IGNORE_KEY)
+        if scope not in allowed:
+            problems.append(
+                Hit(f"{IGNORE_KEY} is only allowed on an operation, a path item or a named model", key_pointer)
+            )
+            continue
+        entries = _get(doc.data, key_pointer)
+        if not isinstance(entries, list) or not entries:
+            problems.append(Hit(f"{IGNORE_KEY} must be a list of {{rule: <id>, reason: <why>}}", key_pointer))
+            continue
+        for index, entry in enumerate(entries):
+            item_pointer = (*key_pointer, index)
+            rule_id = entry.get("rule") if isinstance(entry, dict) else None
+            reason = entry.get("reason") if isinstance(entry, dict) else None
+            unknown_keys = sorted(set(entry) - {"rule", "reason"}) if isinstance(entry, dict) else []
+            if not isinstance(entry, dict) or unknown_keys:
+                problems.append(Hit(f"each {IGNORE_KEY} entry is {{rule: <id>, reason: <why>}}", item_pointer))
+            elif rule_id not in RULES:
+                problems.append(Hit(f"{IGNORE_KEY}: unknown rule {rule_id!r}", item_pointer))
+            elif not RULES[rule_id].suppressible:
+                problems.append(Hit(f"{IGNORE_KEY}: rule {rule_id} cannot be ignored per operation", item_pointer))
+            elif not isinstance(reason, str) or not reason.strip():
+                problems.append(
+                    Hit(
+                        f"{IGNORE_KEY}: ignoring {rule_id} needs a non-empty reason (why is it safe here?)",
+                        item_pointer,
+                    )
+                )
+            else:
+                suppressions.append(Suppression(rule_id, reason.strip(), scope, item_pointer))
+    operation_pointers = {op.pointer for op in doc.operations}
+    for scope in marker_locations(doc, PUBLIC_KEY):
+        key_pointer = (*scope, PUBLIC_KEY)
+        if scope not in operation_pointers:
+            problems.append(Hit(f"{PUBLIC_KEY} is only allowed on an operation", key_pointer))
+        elif _public_reason(_get(doc.data, key_pointer)) is None:
+            problems.append(
+                Hit(
+                    f"{PUBLIC_KEY} needs a non-empty reason: `{PUBLIC_KEY}: {{reason: <why anyone may call it>}}`",
+                    key_pointer,
+                )
+            )
+    return suppressions, problems
+
+
+def _get(data: Any, pointer: Pointer) -> Any:
+    for part in pointer:
+        data = data[part]
+    return data
+
+
+@rule("PLAT006", f"{IGNORE_KEY} and {PUBLIC_KEY} are well-formed and give a reason", suppressible=False)
+def exception_markers(doc: SpecDocument) -> Iterator[Hit]:
+    _, problems = collect_suppressions(doc)
+    yield from problems
+
+
+@rule("PLAT007", f"every {IGNORE_KEY} entry silences a finding", severity=Severity.WARNING, suppressible=False)
+def unused_suppressions(doc: SpecDocument) -> Iterator[Hit]:
+    # Computed by the engine, which alone knows which suppressions matched a finding.
+    return iter(())
