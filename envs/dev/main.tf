@@ -4,7 +4,9 @@ module "platform" {
   environment     = var.environment
   accounts        = var.accounts
   organization_id = var.organization_id
+  apis            = var.apis
   tags            = var.tags
+  eventing        = var.eventing
   streams         = var.streams
   warehouse       = var.warehouse
 

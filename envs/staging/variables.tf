@@ -21,6 +21,11 @@ variable "organization_id" {
   description = "AWS Organizations id."
 }
 
+variable "deploy_role_name" {
+  type        = string
+  description = "Role assumed in every account (also what the delivery check assumes)."
+}
+
 variable "accounts" {
   type = object({
     central = string
@@ -36,9 +41,19 @@ variable "tags" {
   description = "Mandatory tags for every resource."
 }
 
+variable "apis" {
+  type        = any
+  description = "REST APIs deployed in this environment, keyed by name (config/apis/)."
+}
+
 variable "streams" {
   type        = any
   description = "Iceberg tables and the Firehose streams that fill them (config/streams/)."
+}
+
+variable "eventing" {
+  type        = any
+  description = "Central bus, forwarders and rollout mode of this environment (config/eventing.yaml)."
 }
 
 variable "warehouse" {

@@ -45,6 +45,41 @@ module "data_alarms" {
   }
 }
 
+# One REST API per catalog entry, in the central API account. Custom domains and their v2
+# mappings cannot be created by the emulator (see docs/local-emulator.md); they stay in the
+# reference plan.
+module "api" {
+  source   = "../api-gateway-openapi"
+  for_each = var.apis
+
+  name_prefix                 = var.environment
+  api_name                    = each.value.api_name
+  description                 = each.value.description
+  spec_path                   = "${path.module}/../../${each.value.spec_path}"
+  template_vars               = each.value.template_vars
+  stage_name                  = each.value.stage_name
+  endpoint_type               = each.value.endpoint_type
+  vpc_endpoint_ids            = each.value.vpc_endpoint_ids
+  fronted_by_cloudfront       = each.value.fronted_by_cloudfront
+  backend_endpoint            = each.value.backend_endpoint
+  vpc_link_id                 = each.value.vpc_link_id
+  authorizer                  = each.value.authorizer
+  custom_domain               = var.emulator_apply_subset ? null : each.value.custom_domain
+  xray_tracing_enabled        = each.value.xray_tracing_enabled
+  throttling                  = each.value.throttling
+  logging                     = each.value.logging
+  alarms                      = each.value.alarms
+  usage_plans                 = each.value.usage_plans
+  waf                         = each.value.waf
+  manage_account_logging_role = each.value.manage_account_logging_role
+  tags                        = merge(var.tags, each.value.tags)
+  alarm_topic_arn             = module.api_alarms.topic_arn
+
+  providers = {
+    aws = aws.api
+  }
+}
+
 # Iceberg tables in the Glue Data Catalog of the data account, and the Firehose streams that fill
 # them. Lake Formation grants apply in real accounts; moto cannot destroy them.
 module "lakehouse" {
@@ -96,5 +131,52 @@ module "warehouse" {
 
   providers = {
     aws = aws.data
+  }
+}
+
+# The central bus in the central (security) account: organization-scoped policy, priority
+# routing into encrypted queues with DLQs, archive and alarms.
+module "central_bus" {
+  source = "../eventbridge-central-bus"
+
+  name_prefix            = var.environment
+  principal_scope        = var.eventing.central_bus.principal_scope
+  high_priority          = var.eventing.central_bus.high_priority
+  synthetic_event_source = var.eventing.central_bus.synthetic_event_source
+  delivery               = var.eventing.central_bus.delivery
+  archive_retention_days = var.eventing.central_bus.archive_retention_days
+  alarms                 = var.eventing.central_bus.alarms
+  api_destination        = var.eventing.central_bus.api_destination
+  tags                   = var.tags
+  alarm_topic_arn        = module.central_alarms.topic_arn
+
+  providers = {
+    aws = aws.central
+  }
+}
+
+# Hundreds or thousands of source accounts: a service-managed StackSet over OUs, run from the
+# central account as delegated administrator. New accounts in those OUs get the forwarder
+# automatically; the number of Terraform resources does not grow with the number of accounts.
+# (Few accounts: the env root has one forwarder module per source account alias instead.)
+module "forwarder_stackset" {
+  source = "../eventbridge-forwarder-stackset"
+  count  = var.eventing.rollout_mode == "stackset" && !var.emulator_apply_subset ? 1 : 0
+
+  name_prefix             = var.environment
+  central_bus_arn         = module.central_bus.bus_arn
+  filters                 = var.eventing.forwarder.filters
+  synthetic_event_source  = var.eventing.forwarder.synthetic_event_source
+  delivery                = var.eventing.forwarder.delivery
+  dlq_encryption          = var.eventing.forwarder.dlq_encryption
+  organizational_unit_ids = var.eventing.stackset.organizational_unit_ids
+  exclude_account_ids     = var.eventing.stackset.exclude_account_ids
+  regions                 = var.eventing.stackset.regions
+  call_as                 = var.eventing.stackset.call_as
+  operation_preferences   = var.eventing.stackset.operation_preferences
+  tags                    = var.tags
+
+  providers = {
+    aws = aws.central
   }
 }

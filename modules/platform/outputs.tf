@@ -32,3 +32,37 @@ output "lakehouse" {
     error_bucket       = module.lakehouse.error_bucket_name
   }
 }
+
+output "central_bus_arn" {
+  description = "ARN of the central event bus; forwarders in source accounts target it."
+  value       = module.central_bus.bus_arn
+}
+
+output "eventing" {
+  description = "Central bus, priority queues, DLQs, the bus policy size and the rollout mode."
+  value = {
+    rollout_mode            = var.eventing.rollout_mode
+    bus_arn                 = module.central_bus.bus_arn
+    high_priority_queue_url = module.central_bus.high_priority_queue_url
+    standard_queue_url      = module.central_bus.standard_queue_url
+    dead_letter_queue_urls  = module.central_bus.dead_letter_queue_urls
+    archive_arn             = module.central_bus.archive_arn
+    policy_size_bytes       = module.central_bus.policy_size_bytes
+    stack_set_name          = one(module.forwarder_stackset[*].stack_set_name)
+  }
+}
+
+output "apis" {
+  description = "Per API: REST API id and name, stage, invoke URL, custom domain and rendered spec hash."
+  value = {
+    for name, api in module.api : name => {
+      rest_api_id        = api.rest_api_id
+      rest_api_name      = api.rest_api_name
+      stage_name         = api.stage_name
+      invoke_url         = api.invoke_url
+      custom_domain      = api.custom_domain
+      rendered_body_sha1 = api.rendered_body_sha1
+      spec_path          = var.apis[name].spec_path
+    }
+  }
+}

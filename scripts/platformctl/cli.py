@@ -307,9 +307,9 @@ def local_up() -> None:
             console.rule("apply")
             runner.apply(emulator_plan)
         localenv.record_state_boot(runner)
-        outputs = runner.outputs()
-    (env_build_dir("local") / "outputs.json").write_text(json.dumps(outputs, indent=2, sort_keys=True) + "\n")
-    _print_local_summary(summary, outputs, applied=pending == 2)
+        document = runner.outputs_document()
+    (env_build_dir("local") / "outputs.json").write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
+    _print_local_summary(summary, {name: value["value"] for name, value in document.items()}, applied=pending == 2)
 
 
 def _print_local_summary(summary: localenv.PlanSummary, outputs: dict[str, Any], applied: bool) -> None:
@@ -339,14 +339,19 @@ def _print_local_summary(summary: localenv.PlanSummary, outputs: dict[str, Any],
 
 
 def _register_area_groups() -> None:
-    """Area command groups live next to their code; each is optional so a broken area fails alone."""
+    """Area command groups live next to their code (scripts/platformctl/<area>/commands.py)."""
     from importlib import import_module
 
     for name, module in AREA_GROUPS:
         cli.add_command(import_module(module).group, name)
 
 
-AREA_GROUPS: list[tuple[str, str]] = []
+AREA_GROUPS: list[tuple[str, str]] = [
+    ("openapi", "platformctl.openapi.commands"),
+    ("streaming", "platformctl.streaming.commands"),
+    ("warehouse", "platformctl.warehouse.commands"),
+    ("eventing", "platformctl.eventing.commands"),
+]
 
 
 def main() -> None:

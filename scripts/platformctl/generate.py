@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from platformctl.catalog import streams, warehouse
+from platformctl.catalog import apis, eventing, streams, warehouse
 from platformctl.catalog.environments import Environment
 from platformctl.catalog.loader import Catalog
 from platformctl.fsutil import write_all_atomic
@@ -52,6 +52,7 @@ def tfvars(catalog: Catalog, env_name: str) -> dict[str, Any]:
         "region": env.region,
         "partition": catalog.platform.partition,
         "organization_id": catalog.platform.organization.id,
+        "deploy_role_name": env.deploy_role_name or catalog.platform.deploy_role_name,
         "accounts": {
             "central": env.accounts.central,
             "api": env.accounts.api,
@@ -59,9 +60,43 @@ def tfvars(catalog: Catalog, env_name: str) -> dict[str, Any]:
             "sources": list(env.accounts.sources),
         },
         "tags": catalog.tags(env_name),
+        "apis": apis.to_tfvars(catalog.apis, env_name),
         "warehouse": warehouse.to_tfvars(catalog.warehouse, env_name),
         "streams": streams.to_tfvars(catalog.streams, env_name),
+        "eventing": eventing_tfvars(catalog, env_name),
     }
+
+
+def eventing_tfvars(catalog: Catalog, env_name: str) -> dict[str, Any]:
+    env = catalog.environment(env_name)
+    return eventing.to_tfvars(
+        catalog.eventing, env_name, list(env.accounts.sources),
+        organization_id=catalog.platform.organization.id, central_account_id=env.accounts.central,
+    )
+
+
+def forwarders_document(catalog: Catalog, env_name: str) -> dict[str, Any] | None:
+    """One forwarder module per source account, each through that account's provider alias.
+
+    Only in alias rollout mode: Terraform cannot give a module a provider chosen in a loop, so the
+    module blocks are generated like the aliases. StackSet mode needs no per-account Terraform."""
+    settings = eventing_tfvars(catalog, env_name)
+    if settings["rollout_mode"] != "aliases" or not settings["source_account_ids"]:
+        return None
+    modules = {}
+    for account in settings["source_account_ids"]:
+        modules[f"forwarder_{account}"] = {
+            "source": "../../modules/eventbridge-forwarder",
+            "name_prefix": "${var.environment}",
+            "tags": "${var.tags}",
+            "central_bus_arn": "${module.platform.central_bus_arn}",
+            "filters": "${var.eventing.forwarder.filters}",
+            "synthetic_event_source": "${var.eventing.forwarder.synthetic_event_source}",
+            "delivery": "${var.eventing.forwarder.delivery}",
+            "dlq_encryption": "${var.eventing.forwarder.dlq_encryption}",
+            "providers": {"aws": f"aws.{source_alias(account)}"},
+        }
+    return {"//": GENERATED_NOTE, "module": modules}
 
 
 def _provider(catalog: Catalog, env: Environment, alias: str, account_id: str, endpoint: str | None) -> dict[str, Any]:
@@ -149,10 +184,10 @@ def _hcl_value(value: Any) -> str:
 EMULATOR_ENDPOINT_REF = "${var.emulator_endpoint}"
 
 
-def render_env(catalog: Catalog, env_name: str, envs_dir: Path = ENVS_DIR) -> dict[Path, str]:
+def render_env(catalog: Catalog, env_name: str, envs_dir: Path = ENVS_DIR) -> dict[Path, str | None]:
     env = catalog.environment(env_name)
     root = envs_dir / env_name
-    files = {
+    files: dict[Path, str | None] = {
         root / "catalog.auto.tfvars.json": dump_json(tfvars(catalog, env_name)),
         root / "providers.tf.json": dump_json(
             providers_document(catalog, env_name, EMULATOR_ENDPOINT_REF if env.emulator else None)
@@ -161,11 +196,14 @@ def render_env(catalog: Catalog, env_name: str, envs_dir: Path = ENVS_DIR) -> di
     backend = backend_config(catalog, env_name)
     if backend is not None:
         files[root / "backend.tfbackend"] = backend
+    forwarders = forwarders_document(catalog, env_name)
+    # None marks a generated file that must not exist (e.g. after a switch to StackSet mode).
+    files[root / "forwarders.tf.json"] = None if forwarders is None else dump_json(forwarders)
     return files
 
 
-def render_all(catalog: Catalog, envs_dir: Path = ENVS_DIR) -> dict[Path, str]:
-    files: dict[Path, str] = {}
+def render_all(catalog: Catalog, envs_dir: Path = ENVS_DIR) -> dict[Path, str | None]:
+    files: dict[Path, str | None] = {}
     for env_name in catalog.environments:
         files.update(render_env(catalog, env_name, envs_dir))
     return files
@@ -181,19 +219,28 @@ class Staleness:
         return not self.stale and not self.missing
 
 
-def check(files: dict[Path, str]) -> Staleness:
+def _differs(path: Path, content: str | None) -> bool:
+    if content is None:
+        return path.exists()
+    return not path.is_file() or path.read_text(encoding="utf-8") != content
+
+
+def check(files: dict[Path, str | None]) -> Staleness:
+    """Stale: differs from what the catalog renders, or exists although it must not. Missing: absent."""
     stale, missing = [], []
     for path, content in sorted(files.items()):
-        if not path.is_file():
+        if content is not None and not path.is_file():
             missing.append(path)
-        elif path.read_text(encoding="utf-8") != content:
+        elif _differs(path, content):
             stale.append(path)
     return Staleness(stale, missing)
 
 
-def write(files: dict[Path, str]) -> list[Path]:
-    """Write only what changed, all or nothing. Returns the paths that changed."""
-    changed = {path: content for path, content in files.items()
-               if not path.is_file() or path.read_text(encoding="utf-8") != content}
-    write_all_atomic(changed)
+def write(files: dict[Path, str | None]) -> list[Path]:
+    """Write (or remove) only what changed, all or nothing. Returns the paths that changed."""
+    changed = {path: content for path, content in files.items() if _differs(path, content)}
+    write_all_atomic({path: content for path, content in changed.items() if content is not None})
+    for path, content in changed.items():
+        if content is None:
+            path.unlink()
     return sorted(changed)

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from platformctl.catalog.base import ENV_NAMES
 from platformctl.catalog.loader import Catalog
@@ -197,9 +198,13 @@ class EnvRunner:
     def destroy(self, extra: Sequence[str] = ()) -> None:
         self.run(["destroy", "-input=false", "-auto-approve", *extra])
 
-    def outputs(self) -> dict[str, object]:
+    def outputs_document(self) -> dict[str, Any]:
+        """`terraform output -json`: {name: {value, type, sensitive}}."""
         shown = self.run(["output", "-json"], capture=True)
-        return {name: value.get("value") for name, value in json.loads(shown.stdout or "{}").items()}
+        return json.loads(shown.stdout or "{}")
+
+    def outputs(self) -> dict[str, Any]:
+        return {name: value.get("value") for name, value in self.outputs_document().items()}
 
 
 def _have_aws_credentials() -> bool:

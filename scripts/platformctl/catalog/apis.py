@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from platformctl.catalog.base import ENV_NAMES, CatalogModel, Slug, is_tag_key
+from platformctl.catalog.yamlsource import YamlDocument, read_yaml
+from platformctl.errors import CatalogError, CatalogProblem
 
 # The template variables the module supplies: modules/api-gateway-openapi/template-variables.json,
 # the one list shared by the module, the linter and this model.
@@ -393,3 +397,46 @@ def _api_tfvars(api: ApiEntry, env: str, *, manage_account: bool) -> dict[str, A
         "waf": settings.waf.model_dump(),
         "manage_account_logging_role": manage_account,
     }
+
+
+@dataclass(frozen=True)
+class LoadedApi:
+    entry: ApiEntry
+    document: YamlDocument
+    spec_file: Path
+
+
+def load_api_entries(repo_root: Path) -> list[LoadedApi]:
+    """Read every config/apis/*.yaml; raise CatalogError with `file:line: key.path: reason` lines.
+
+    Checks that the entry's name matches its file and that its spec exists."""
+    problems: list[CatalogProblem] = []
+    loaded: list[LoadedApi] = []
+    for path in sorted((repo_root / CATALOG_DIR).glob("*.y*ml")):
+        try:
+            shown = str(path.resolve().relative_to(repo_root.resolve()))
+        except ValueError:
+            shown = str(path)
+        try:
+            document = read_yaml(path, shown)
+        except CatalogError as exc:
+            problems.extend(exc.problems)
+            continue
+        try:
+            entry = ApiEntry.model_validate(document.data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+                problems.append(document.problem(loc, str(error["msg"]).removeprefix("Value error, ")))
+            continue
+        if entry.name != path.stem:
+            problems.append(document.problem(("name",), f"must be {path.stem!r} to match the file name"))
+            continue
+        spec_file = repo_root / entry.spec_path
+        if not spec_file.is_file():
+            problems.append(document.problem(("spec",), f"{entry.spec_path} does not exist"))
+            continue
+        loaded.append(LoadedApi(entry, document, spec_file))
+    if problems:
+        raise CatalogError(problems)
+    return loaded

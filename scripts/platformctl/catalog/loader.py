@@ -12,8 +12,10 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from platformctl.catalog.apis import ApiEntry, load_api_entries
 from platformctl.catalog.base import ENV_NAMES, CatalogModel
 from platformctl.catalog.environments import Environment, Platform, missing_mandatory_tags, resolve_tags
+from platformctl.catalog.eventing import EventingCatalog
 from platformctl.catalog.streams import StreamEntry, load_stream_entries
 from platformctl.catalog.warehouse import WarehouseCatalog
 from platformctl.catalog.yamlsource import YamlDocument, read_yaml
@@ -29,6 +31,8 @@ class Catalog:
     environments: dict[str, Environment]
     warehouse: WarehouseCatalog
     streams: list[StreamEntry]
+    apis: list[ApiEntry]
+    eventing: EventingCatalog
     sources: dict[str, YamlDocument] = field(default_factory=dict, compare=False, repr=False)
 
     def environment(self, name: str) -> Environment:
@@ -122,16 +126,23 @@ def load_catalog(root: Path) -> Catalog:
             )
 
     warehouse = _single_file(collector, root / "warehouse.yaml", WarehouseCatalog)
+    eventing = _single_file(collector, root / "eventing.yaml", EventingCatalog)
     streams: list[StreamEntry] = []
     try:
         streams = load_stream_entries(root / "streams", root.parent)
     except CatalogError as exc:
         collector.problems.extend(exc.problems)
 
-    if collector.problems or platform is None or warehouse is None:
+    apis: list[ApiEntry] = []
+    try:
+        apis = [loaded.entry for loaded in load_api_entries(root.parent)]
+    except CatalogError as exc:
+        collector.problems.extend(exc.problems)
+
+    if collector.problems or platform is None or warehouse is None or eventing is None:
         raise CatalogError(collector.problems)
     return Catalog(root=root, platform=platform, environments=environments, warehouse=warehouse,
-                   streams=streams, sources=collector.documents)
+                   streams=streams, apis=apis, eventing=eventing, sources=collector.documents)
 
 
 def _single_file(collector: _Collector, path: Path, model: type[M]) -> M | None:

@@ -11,11 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from platformctl.catalog.apis import CATALOG_DIR, ApiEntry
-from platformctl.catalog.yamlsource import read_yaml
-from platformctl.errors import CatalogError, CatalogProblem
+from platformctl.catalog.apis import ApiEntry, load_api_entries
 from platformctl.openapi.document import CatalogVariable
 from platformctl.openapi.engine import lint_text
 from platformctl.openapi.model import Finding
@@ -38,37 +34,18 @@ def display(path: Path, root: Path) -> str:
 
 def load_api_catalog(root: Path) -> list[CatalogSpec]:
     """Read every config/apis/*.yaml under `root`; raise CatalogError listing every problem."""
-    problems: list[CatalogProblem] = []
-    specs: list[CatalogSpec] = []
-    for path in sorted((root / CATALOG_DIR).glob("*.y*ml")):
-        shown = display(path, root)
-        try:
-            document = read_yaml(path, shown)
-        except CatalogError as exc:
-            problems.extend(exc.problems)
-            continue
-        try:
-            entry = ApiEntry.model_validate(document.data)
-        except ValidationError as exc:
-            for error in exc.errors():
-                loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
-                problems.append(document.problem(loc, str(error["msg"]).removeprefix("Value error, ")))
-            continue
-        if entry.name != path.stem:
-            problems.append(document.problem(("name",), f"must be {path.stem!r} to match the file name"))
-            continue
-        spec_file = root / entry.spec_path
-        if not spec_file.is_file():
-            problems.append(document.problem(("spec",), f"{entry.spec_path} does not exist"))
-            continue
-        variables = {
-            name: CatalogVariable(value, shown, document.line_of(("template_vars", name)))
-            for name, value in entry.template_vars.items()
-        }
-        specs.append(CatalogSpec(shown, entry, spec_file, variables))
-    if problems:
-        raise CatalogError(problems)
-    return specs
+    return [
+        CatalogSpec(
+            loaded.document.display,
+            loaded.entry,
+            loaded.spec_file,
+            {
+                name: CatalogVariable(value, loaded.document.display, loaded.document.line_of(("template_vars", name)))
+                for name, value in loaded.entry.template_vars.items()
+            },
+        )
+        for loaded in load_api_entries(root)
+    ]
 
 
 def variables_for(spec_file: Path, catalog: Iterable[CatalogSpec]) -> dict[str, CatalogVariable] | None:
