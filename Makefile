@@ -71,6 +71,17 @@ docs: venv ## Regenerate the inputs/outputs tables of every module README
 docs-check: venv ## Fail if a module README's tables are stale
 	$(CLI) docs modules --check
 
+.PHONY: lint-openapi check-delivery produce
+SPEC ?=
+lint-openapi: venv ## Lint one spec (SPEC=config/apis/specs/orders.yaml) or, without SPEC, every spec in the catalog
+	$(if $(SPEC),$(CLI) openapi lint $(SPEC),$(CLI) openapi lint-catalog)
+check-delivery: venv ## Prove priority routing end to end in ENV (default local) with synthetic events
+	$(CLI) eventing check-delivery --outputs build/$(ENV)/outputs.json $(if $(filter local,$(ENV)),--endpoint-url http://127.0.0.1:$${PLATFORM_EMULATOR_PORT:-5000},)
+STREAM ?= firehose-iceberg-events
+COUNT  ?= 1000
+produce: venv ## Send COUNT article-shaped records to STREAM with PutRecordBatch (real AWS credentials)
+	$(CLI) streaming produce --stream $(STREAM) --count $(COUNT)
+
 .PHONY: plan apply destroy
 plan: toolchain ## Plan ENV to build/ENV/plan.tfplan and plan.json (OFFLINE=1: no credentials)
 	$(CLI) tf plan $(ENV) $(OFFLINE_FLAG)
@@ -100,8 +111,9 @@ validate: toolchain ## terraform validate every module and env root
 	$(CLI) tf validate
 tf-test: toolchain ## terraform test (mock providers) in every module
 	$(CLI) tf test
-lint: venv ## ruff
+lint: venv ## ruff and the OpenAPI linter over every spec in the catalog
 	$(RUFF) check scripts tests policies
+	$(CLI) openapi lint-catalog
 unit: venv ## pytest without the emulator end-to-end tests
 	$(PYTEST) -m "not e2e"
 e2e: toolchain ## Apply envs/local to a fresh emulator, re-plan, destroy

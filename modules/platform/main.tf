@@ -45,9 +45,9 @@ module "data_alarms" {
   }
 }
 
-# One REST API per catalog entry, in the central API account. Custom domains and their v2
-# mappings cannot be created by the emulator (see docs/local-emulator.md); they stay in the
-# reference plan.
+# One REST API per catalog entry, in the central API account. The emulator cannot create custom
+# domains and their v2 mappings, and the authorizer Lambda (owned outside this repo) does not
+# exist there, so its invoke permission cannot be granted; all three stay in the reference plan.
 module "api" {
   source   = "../api-gateway-openapi"
   for_each = var.apis
@@ -63,7 +63,7 @@ module "api" {
   fronted_by_cloudfront       = each.value.fronted_by_cloudfront
   backend_endpoint            = each.value.backend_endpoint
   vpc_link_id                 = each.value.vpc_link_id
-  authorizer                  = each.value.authorizer
+  authorizer                  = var.emulator_apply_subset ? merge(each.value.authorizer, { grant_invoke_permission = false }) : each.value.authorizer
   custom_domain               = var.emulator_apply_subset ? null : each.value.custom_domain
   xray_tracing_enabled        = each.value.xray_tracing_enabled
   throttling                  = each.value.throttling

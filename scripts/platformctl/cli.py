@@ -175,6 +175,14 @@ def tf_apply(env: str) -> None:
         runner.apply(runner.build / name)
         if runner.is_emulator_env:
             localenv.record_state_boot(runner)
+        _write_outputs(runner)
+
+
+def _write_outputs(runner: EnvRunner) -> dict[str, Any]:
+    """build/<env>/outputs.json in `terraform output -json` shape: what verify and the checks read."""
+    document = runner.outputs_document()
+    (runner.build / "outputs.json").write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
+    return document
 
 
 @tf.command("destroy")
@@ -307,8 +315,7 @@ def local_up() -> None:
             console.rule("apply")
             runner.apply(emulator_plan)
         localenv.record_state_boot(runner)
-        document = runner.outputs_document()
-    (env_build_dir("local") / "outputs.json").write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
+        document = _write_outputs(runner)
     _print_local_summary(summary, {name: value["value"] for name, value in document.items()}, applied=pending == 2)
 
 

@@ -23,6 +23,7 @@ LEFT_OUT_REASONS: dict[str, str] = {
     "aws_apigatewayv2_domain_name": "moto never reports a v2 domain as AVAILABLE",
     "aws_apigatewayv2_api_mapping": "moto cannot map a REST API through the v2 mapping API (404)",
     "aws_lakeformation_": "moto applies Lake Formation grants but cannot destroy them",
+    "aws_lambda_permission": "the authorizer Lambda is owned outside this repo and does not exist in the emulator",
     "aws_cloudformation_stack_set": "moto deploys nothing for OU targets and auto_deployment drifts",
 }
 # Part of a left-out concern even though moto could create it on its own (e.g. the warehouse's

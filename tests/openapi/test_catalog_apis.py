@@ -73,10 +73,11 @@ def test_tfvars_are_deterministic_json(apis: list[ApiEntry]) -> None:
     assert list(to_tfvars(apis, "prod")) == ["customers", "orders"]
 
 
-def test_local_has_no_custom_domain_and_no_lambda_permission(apis: list[ApiEntry]) -> None:
+def test_local_models_the_domain_and_permission_like_real_environments(apis: list[ApiEntry]) -> None:
+    # The emulator apply leaves them out in modules/platform (emulator_apply_subset), not the catalog.
     local = to_tfvars(apis, "local")
-    assert all(api["custom_domain"] is None for api in local.values())
-    assert all(api["authorizer"]["grant_invoke_permission"] is False for api in local.values())
+    assert {api["custom_domain"]["mapping_key"] for api in local.values()} == {"v1/orders", "v1/customers"}
+    assert all(api["authorizer"]["grant_invoke_permission"] is True for api in local.values())
 
 
 def test_shared_domain_has_one_owner_and_multi_level_keys(apis: list[ApiEntry]) -> None:
