@@ -1,0 +1,2 @@
+"""Security and policy gates: checkov (built-in and policies/ checks) on HCL and plan JSON, plan-level
+rules in Python, the inline-skip validator and the reports under build/policy/."""
