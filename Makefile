@@ -101,7 +101,7 @@ emulator-status: venv
 	$(CLI) emulator status
 
 # -- gates -------------------------------------------------------------------------------------
-.PHONY: fmt fmt-check validate tf-test lint unit e2e test
+.PHONY: fmt fmt-check validate tf-test policy lint unit e2e test
 fmt: toolchain ## Format Terraform and Python
 	$(CLI) tf fmt
 	$(RUFF) format scripts tests policies
@@ -111,6 +111,10 @@ validate: toolchain ## terraform validate every module and env root
 	$(CLI) tf validate
 tf-test: toolchain ## terraform test (mock providers) in every module
 	$(CLI) tf test
+POLICY_ENVS ?= local dev staging prod
+policy: toolchain tools ## checkov (HCL + every env's plan) and the plan rules; writes build/policy/
+	$(CLI) policy run $(foreach e,$(POLICY_ENVS),--plan $$($(CLI) tf plan-offline $(e)))
+
 lint: venv ## ruff and the OpenAPI linter over every spec in the catalog
 	$(RUFF) check scripts tests policies
 	$(CLI) openapi lint-catalog
@@ -126,7 +130,9 @@ test: toolchain ## Every gate (what CI runs)
 	$(MAKE) lint
 	$(MAKE) validate
 	$(MAKE) tf-test
-	$(PYTEST)
+	$(MAKE) policy
+	$(MAKE) unit
+	$(MAKE) e2e
 
 .PHONY: clean
 clean: ## Stop the emulator, remove build/, .terraform dirs and caches (keeps venvs)

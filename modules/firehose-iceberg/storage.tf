@@ -1,4 +1,8 @@
 resource "aws_s3_bucket" "this" {
+  # checkov:skip=CKV2_AWS_61:Both buckets have a lifecycle configuration (aws_s3_bucket_lifecycle_configuration.this, for_each over these buckets), which the graph does not link.
+  # checkov:skip=CKV2_AWS_62:Nothing consumes S3 events here: Firehose commits to Iceberg and failures raise CloudWatch alarms.
+  # checkov:skip=CKV_AWS_144:Cross-region replication is a disaster-recovery decision per data set, not a default; versioning keeps local recovery.
+  # checkov:skip=CKV_AWS_18:Access to table data is audited through CloudTrail and Lake Formation; server access logs would need another bucket per account.
   for_each = local.bucket_names
 
   bucket        = each.value

@@ -5,8 +5,12 @@ locals {
   sql_catalog_region  = var.lakehouse == null ? null : split(":", var.lakehouse.glue_catalog_arn)[3]
   sql_catalog_account = var.lakehouse == null ? null : split(":", var.lakehouse.glue_catalog_arn)[4]
 
+  # Kept out of the string template below: checkov's HCL parser hangs on an escaped quote inside
+  # an interpolation.
+  sql_schema_identifier = replace(var.external_schema_name, "\"", "\"\"")
+
   external_schema_clauses = !local.lakehouse_enabled ? [] : [
-    "CREATE EXTERNAL SCHEMA IF NOT EXISTS \"${replace(var.external_schema_name, "\"", "\"\"")}\"",
+    "CREATE EXTERNAL SCHEMA IF NOT EXISTS \"${local.sql_schema_identifier}\"",
     "FROM DATA CATALOG",
     "DATABASE '${replace(replace(var.lakehouse.glue_database_name, "\\", "\\\\"), "'", "''")}'",
     local.sql_catalog_region == local.region ? "" : "REGION '${replace(replace(local.sql_catalog_region, "\\", "\\\\"), "'", "''")}'",

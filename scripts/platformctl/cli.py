@@ -358,6 +358,7 @@ AREA_GROUPS: list[tuple[str, str]] = [
     ("streaming", "platformctl.streaming.commands"),
     ("warehouse", "platformctl.warehouse.commands"),
     ("eventing", "platformctl.eventing.commands"),
+    ("policy", "platformctl.policy.commands"),
 ]
 
 

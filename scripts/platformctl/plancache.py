@@ -47,7 +47,8 @@ def inputs_digest(env: str) -> str:
 
 def offline_plan(catalog: Catalog, env: str, emulator: Emulator | None = None) -> Path:
     """Path of the plan JSON of `env` planned from empty state; planned now unless cached."""
-    work = PLANS_DIR / env / inputs_digest(env)
+    # <digest>/<env>/plan.json: tools name a plan after its parent directory, like build/<env>/plan.json.
+    work = PLANS_DIR / inputs_digest(env) / env
     plan_json = work / "plan.json"
     if plan_json.is_file():
         return plan_json
