@@ -114,5 +114,5 @@ resource "aws_kinesis_firehose_delivery_stream" "this" {
   tags = var.tags
 
   # Firehose checks the role when the stream is created: its policy must exist first.
-  depends_on = [aws_iam_role_policy.delivery, aws_lakeformation_permissions.table]
+  depends_on = [aws_iam_role_policy.catalog, aws_iam_role_policy.delivery, aws_lakeformation_permissions.table]
 }

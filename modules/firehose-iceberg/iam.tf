@@ -1,17 +1,28 @@
 locals {
   # Least privilege per stream: each delivery role reaches only its own tables, its tables'
   # warehouse prefixes, its error prefixes, its own log streams, its source stream and this key.
+  # The Glue statement is a policy of its own: its ARNs are all known at plan time, so the policy
+  # gate (PLAT_PLAN_3) can verify from the plan that a stream reaches exactly its own tables. The
+  # delivery policy embeds the module key's ARN, which is known only after apply.
+  catalog_policies = {
+    for key, s in local.streams : key => {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "GlueCatalogOfOwnTables"
+          Effect   = "Allow"
+          Action   = ["glue:GetDatabase", "glue:GetTable", "glue:UpdateTable"]
+          Resource = concat([local.catalog_arn, local.database_arn], [for t in s.tables : local.table_arns[t]])
+        },
+      ]
+    }
+  }
+
   delivery_policies = {
     for key, s in local.streams : key => {
       Version = "2012-10-17"
       Statement = concat(
         [
-          {
-            Sid      = "GlueCatalogOfOwnTables"
-            Effect   = "Allow"
-            Action   = ["glue:GetDatabase", "glue:GetTable", "glue:UpdateTable"]
-            Resource = concat([local.catalog_arn, local.database_arn], [for t in s.tables : local.table_arns[t]])
-          },
           {
             Sid      = "WarehouseBucket"
             Effect   = "Allow"
@@ -121,6 +132,14 @@ resource "aws_iam_role" "delivery" {
     ]
   })
   tags = var.tags
+}
+
+resource "aws_iam_role_policy" "catalog" {
+  for_each = local.streams
+
+  name   = "firehose-iceberg-catalog"
+  role   = aws_iam_role.delivery[each.key].id
+  policy = jsonencode(local.catalog_policies[each.key])
 }
 
 resource "aws_iam_role_policy" "delivery" {

@@ -29,6 +29,9 @@ class CloudWatchLogGroupHasRetention(BaseResourceCheck):
         days = as_int(value)
         if days is not None and days > 0:
             return CheckResult.PASSED
+        if days is None and value not in (MISSING, None) and not is_plan(conf):
+            # A value the HCL scan could not resolve (e.g. from an `any`-typed root input): the plan decides.
+            return CheckResult.UNKNOWN
         self.details.append("retention_in_days is not set" if value in (MISSING, None) else
                             f"retention_in_days is {value!r}")
         return CheckResult.FAILED

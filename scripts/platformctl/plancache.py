@@ -56,7 +56,7 @@ def offline_plan(catalog: Catalog, env: str, emulator: Emulator | None = None) -
                        emulator=emulator or Emulator.from_env(), work_dir=work)
     with runner.session():
         runner.init()
-        runner.plan(work / "plan.tfplan", refresh=False)
+        runner.plan(work / "plan.tfplan", refresh=False, quiet=True)
     return plan_json
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -175,12 +176,13 @@ class EnvRunner:
         result = self.run(args, check=False, quiet=quiet)
         if result.returncode not in ((0, 2) if detailed_exitcode else (0,)):
             if quiet:
-                print(result.stdout, result.stderr, sep="\n")
+                print(result.stdout, result.stderr, sep="\n", file=sys.stderr)
             raise TerraformError(f"terraform plan failed in envs/{self.env} (exit {result.returncode})")
         if quiet:
             summary = [line for line in result.stdout.splitlines()
                        if line.startswith(("Plan:", "No changes.", "Warning:"))]
-            print("\n".join(summary) or "(no plan summary)")
+            # stderr: stdout of commands such as `tf plan-offline` is for machine-readable results.
+            print(f"envs/{self.env}: " + ("\n".join(summary) or "(no plan summary)"), file=sys.stderr)
         self.show_json(out, out.with_suffix(".json"))
         return result.returncode
 

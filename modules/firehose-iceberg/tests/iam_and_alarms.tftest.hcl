@@ -143,7 +143,7 @@ run "delivery_policy_is_least_privilege" {
 
   assert {
     condition = toset(one([
-      for s in jsondecode(aws_iam_role_policy.delivery["firehose-iceberg-events"].policy).Statement : s.Resource if s.Sid == "GlueCatalogOfOwnTables"
+      for s in jsondecode(aws_iam_role_policy.catalog["firehose-iceberg-events"].policy).Statement : s.Resource if s.Sid == "GlueCatalogOfOwnTables"
       ])) == toset([
       "arn:aws:glue:eu-west-1:123456789012:catalog",
       "arn:aws:glue:eu-west-1:123456789012:database/dev_streaming",
@@ -155,7 +155,7 @@ run "delivery_policy_is_least_privilege" {
 
   assert {
     condition = toset(one([
-      for s in jsondecode(aws_iam_role_policy.delivery["firehose-iceberg-events"].policy).Statement : s.Action if s.Sid == "GlueCatalogOfOwnTables"
+      for s in jsondecode(aws_iam_role_policy.catalog["firehose-iceberg-events"].policy).Statement : s.Action if s.Sid == "GlueCatalogOfOwnTables"
     ])) == toset(["glue:GetDatabase", "glue:GetTable", "glue:UpdateTable"])
     error_message = "Glue actions must be GetDatabase, GetTable and UpdateTable only."
   }
@@ -237,14 +237,14 @@ run "kinesis_source_read_is_scoped_to_the_stream" {
 
   assert {
     condition = one([
-      for s in jsondecode(aws_iam_role_policy.delivery["firehose-iceberg-events"].policy).Statement : s.Resource if s.Sid == "GlueCatalogOfOwnTables"
+      for s in jsondecode(aws_iam_role_policy.catalog["firehose-iceberg-events"].policy).Statement : s.Resource if s.Sid == "GlueCatalogOfOwnTables"
     ])[2] == "arn:aws:glue:eu-west-1:123456789012:table/dev_streaming/firehose_events"
     error_message = "The role of a one-table stream reaches only that table."
   }
 
   assert {
     condition = length(one([
-      for s in jsondecode(aws_iam_role_policy.delivery["firehose-iceberg-events"].policy).Statement : s.Resource if s.Sid == "GlueCatalogOfOwnTables"
+      for s in jsondecode(aws_iam_role_policy.catalog["firehose-iceberg-events"].policy).Statement : s.Resource if s.Sid == "GlueCatalogOfOwnTables"
     ])) == 3
     error_message = "Glue access must not include tables of other streams."
   }

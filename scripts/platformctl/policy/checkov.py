@@ -153,7 +153,7 @@ def stray_configs(directories: list[Path]) -> list[Path]:
 
 def build_command(*, directories: Sequence[Path] = (), files: Sequence[Path] = (), out_dir: Path,
                   checks: list[str] | None = None, checks_dir: Path = CHECKS_DIR,
-                  config_file: Path = CONFIG_FILE) -> list[str]:
+                  config_file: Path = CONFIG_FILE, skip_paths: Sequence[Path] = ()) -> list[str]:
     # checkov runs from a temporary directory: every path must be absolute.
     command = [str(checkov_binary()), "--config-file", str(config_file.resolve()), "--external-checks-dir",
                str(checks_dir.resolve()), "--output-file-path", str(out_dir.resolve())]
@@ -161,6 +161,8 @@ def build_command(*, directories: Sequence[Path] = (), files: Sequence[Path] = (
         command += ["-d", str(directory.resolve())]
     for file in files:
         command += ["-f", str(file.resolve())]
+    for path in skip_paths:
+        command += ["--skip-path", str(path.resolve())]
     if checks:
         command += ["--check", ",".join(checks)]
     return command
@@ -168,7 +170,7 @@ def build_command(*, directories: Sequence[Path] = (), files: Sequence[Path] = (
 
 def run_checkov(*, directories: Sequence[Path] = (), files: Sequence[Path] = (), out_dir: Path,
                 checks: list[str] | None = None, checks_dir: Path = CHECKS_DIR, config_file: Path = CONFIG_FILE,
-                timeout: int = 3600) -> ScanOutput:
+                timeout: int = 3600, skip_paths: Sequence[Path] = ()) -> ScanOutput:
     binary = checkov_binary()
     if not binary.exists():
         raise ToolMissingError(f"checkov not found at {binary}: run `make tools` (it lives in .venv-tools)")
@@ -176,7 +178,7 @@ def run_checkov(*, directories: Sequence[Path] = (), files: Sequence[Path] = (),
     for stale in out_dir.glob("results_*"):
         stale.unlink()
     command = build_command(directories=list(directories), files=list(files), out_dir=out_dir, checks=checks,
-                            checks_dir=checks_dir, config_file=config_file)
+                            checks_dir=checks_dir, config_file=config_file, skip_paths=skip_paths)
     with tempfile.TemporaryDirectory(prefix="checkov-") as workdir:
         env = {key: value for key, value in os.environ.items() if not key.startswith(("BC_", "CKV_", "PRISMA_"))}
         env.update({
@@ -228,7 +230,11 @@ def hcl_gate(directories: list[Path], out_dir: Path, checks: list[str] | None = 
     if strays:
         gate.errors += [f"stray checkov config {relative(p)}: the repo's only config is .checkov.yaml" for p in strays]
         return gate
-    output = run_checkov(directories=directories, out_dir=out_dir, checks=checks)
+    # Scan from the repository root, skipping everything but `directories`: when envs/ is scanned on
+    # its own, the module resources it reaches lie outside the scan root, checkov records them
+    # without a code block and its SARIF writer crashes (checkov 3.3.30).
+    skipped = sorted(p for p in ROOT.iterdir() if p.resolve() not in {d.resolve() for d in directories})
+    output = run_checkov(directories=[ROOT], skip_paths=skipped, out_dir=out_dir, checks=checks)
     gate.errors += _gate_errors(output, expect_custom=checks is None)
     gate.artifacts += [relative(out_dir / n) or n for n in ("results_junitxml.xml", "results_sarif.sarif")]
     seen: set[tuple[str, str | None, int | None]] = set()
