@@ -134,9 +134,20 @@ test: toolchain ## Every gate (what CI runs)
 	$(MAKE) unit
 	$(MAKE) e2e
 
+# -- CI --------------------------------------------------------------------------------------------
+.PHONY: ci-local ci-graph drift
+JOBS ?=
+ci-local: venv ## Run .gitlab-ci.yml's lint, validate, security and plan jobs with gitlab-ci-local (JOBS="lint plan:dev")
+	scripts/ci-local.sh $(JOBS)
+ci-graph: venv ## Check .gitlab-ci.yml's job graph (apply manual, drift scheduled) with gitlab-ci-local; run no job
+	scripts/ci-local.sh --check-only
+drift: toolchain ## Plan ENV against its real state with -detailed-exitcode; exit 2 on drift
+	$(CLI) ci drift $(ENV)
+
 .PHONY: clean
 clean: ## Stop the emulator, remove build/, .terraform dirs and caches (keeps venvs)
 	-@[ -x $(CLI) ] && $(CLI) emulator stop || true
 	rm -rf build
 	find envs modules -name .terraform -type d -prune -exec rm -rf {} +
 	find envs -name '*_override.tf*' -delete
+	rm -rf .gitlab-ci-local

@@ -359,6 +359,7 @@ AREA_GROUPS: list[tuple[str, str]] = [
     ("warehouse", "platformctl.warehouse.commands"),
     ("eventing", "platformctl.eventing.commands"),
     ("policy", "platformctl.policy.commands"),
+    ("ci", "platformctl.ci.commands"),
 ]
 
 
