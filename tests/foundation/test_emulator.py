@@ -93,4 +93,5 @@ def test_middleware_only_rewrites_listed_targets() -> None:
                               lambda s, h, e=None: seen.append((s, h))))
     assert json.loads(out)["Attributes"]["RedrivePolicy"] == '{"a":1}'
     assert ("Content-Length", str(len(out))) in seen[0][1]
+    assert ("Connection", "close") in seen[0][1], "no keep-alive: a reused dead connection makes the SDK retry POSTs"
     assert b"".join(middleware({"HTTP_X_AMZ_TARGET": "AmazonSQS.ListQueues"}, lambda s, h, e=None: None)) == body

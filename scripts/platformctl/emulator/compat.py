@@ -52,6 +52,21 @@ HEALTH_PATH = "/_platform/health"
 HEALTH_BODY = b'{"server": "platformctl-emulator"}'
 
 
+def _closing(start_response: Callable[..., Any]) -> Callable[..., Any]:
+    """Answer every request with `Connection: close`.
+
+    The provider's SDK reuses idle keep-alive connections; when the dev server has already closed
+    one, the SDK sees a reset and retries, and a retried POST that had reached moto fails with a
+    409 (measured: CreateStage sent twice, "Stage already exists"). A fresh connection per request
+    costs nothing on loopback and removes the race."""
+
+    def wrapped(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[..., Any]:
+        headers = [(k, v) for k, v in headers if k.lower() != "connection"] + [("Connection", "close")]
+        return start_response(status, headers, exc_info)
+
+    return wrapped
+
+
 class CompatMiddleware:
     """Rewrites the bodies of the few responses listed in `_FIXES`; passes everything else through.
 
@@ -63,6 +78,7 @@ class CompatMiddleware:
         self.app = app
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        start_response = _closing(start_response)
         if environ.get("PATH_INFO") == HEALTH_PATH:
             start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(HEALTH_BODY)))])
             return [HEALTH_BODY]
