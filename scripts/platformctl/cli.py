@@ -340,6 +340,11 @@ def _print_local_summary(summary: localenv.PlanSummary, outputs: dict[str, Any],
         console.print(f"  - {reason}:")
         for address in addresses:
             console.print(f"      {address}")
+    if summary.differs:
+        console.print(f"[bold]Applied with emulator settings[/] ({len(summary.differs)} resources the reference plan "
+                      f"would update, because what they depend on is left out):")
+        for address in summary.differs:
+            console.print(f"      {address}")
     console.print("[bold]Known emulator gaps[/] (covered by plan JSON tests, policies or opt-in real-AWS tests):")
     for gap in localenv.KNOWN_GAPS:
         console.print(f"  - {gap}")

@@ -48,6 +48,9 @@ class PlanSummary:
     updates: Counter[str]
     deletes: Counter[str]
     left_out: dict[str, str]
+    # Applied, but with settings the reference plan would change (e.g. the execute-api endpoint
+    # stays enabled locally because there is no custom domain to front the API).
+    differs: list[str]
 
     @property
     def changes(self) -> int:
@@ -89,7 +92,17 @@ def summarise(reference: dict[str, Any], emulator: dict[str, Any]) -> PlanSummar
     types = {c["address"]: c["type"] for c in reference.get("resource_changes", [])}
     missing = planned_addresses(reference) - planned_addresses(emulator)
     left_out = {address: left_out_reason(address, types[address]) for address in sorted(missing)}
-    return PlanSummary(creates, updates, deletes, left_out)
+    return PlanSummary(creates, updates, deletes, left_out, _differing(reference, emulator))
+
+
+def _differing(reference: dict[str, Any], emulator: dict[str, Any]) -> list[str]:
+    """Resources in both plans whose intended settings differ (values known at plan time only)."""
+    def afters(plan: dict[str, Any]) -> dict[str, Any]:
+        return {c["address"]: c["change"]["after"] for c in plan.get("resource_changes", [])
+                if c.get("mode") == "managed" and c["change"]["actions"] != ["delete"]}
+
+    wanted, applied = afters(reference), afters(emulator)
+    return sorted(address for address in wanted.keys() & applied.keys() if wanted[address] != applied[address])
 
 
 def load(path: Path) -> dict[str, Any]:
