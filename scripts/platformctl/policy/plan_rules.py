@@ -202,12 +202,10 @@ def firehose_roles_scoped_to_own_tables(index: PlanIndex) -> list[tuple[PlanReso
             continue
         for role in roles:
             reachable: set[tuple[str, str]] = set()
+            unknown: list[str] = []
             for label, document in _role_policies(index, role):
                 if document is None:
-                    problems.append((stream, f"policy {label} of role {role.address} is unknown at plan time (it "
-                                             "embeds a value computed at apply, e.g. a new key ARN): keep the Glue "
-                                             "statements in a policy whose JSON is known at plan time so its scope "
-                                             "can be verified"))
+                    unknown.append(label)
                     continue
                 for statement in _as_list(document.get("Statement")):
                     if not isinstance(statement, dict) or str(statement.get("Effect")).lower() != "allow":
@@ -222,6 +220,15 @@ def firehose_roles_scoped_to_own_tables(index: PlanIndex) -> list[tuple[PlanReso
                         elif isinstance(resource, str) and ("*" in resource or ":table/" in resource):
                             problems.append((stream, f"{label} grants Glue actions on {resource!r}: the role must "
                                                      "name its stream's tables only"))
+            # A policy that embeds a value computed at apply (a new key ARN) cannot be read in the plan
+            # that creates it; it is read by every later plan (the next change, the scheduled drift job).
+            # The Glue grant itself must be readable now, so the stream's tables must all be reached
+            # through known policies; otherwise the unknown ones are named as the reason.
+            if unknown and own - reachable:
+                problems.append((stream, f"{', '.join(unknown)} of role {role.address} unknown at plan time (it "
+                                         "embeds a value computed at apply, e.g. a new key ARN): keep the Glue "
+                                         "statements in a policy whose JSON is known at plan time so its scope "
+                                         "can be verified"))
             extra = sorted(reachable - own)
             missing = sorted(own - reachable)
             if extra:
