@@ -55,7 +55,7 @@ def test_local_tfvars_alias_mode(raw: dict[str, Any]) -> None:
     assert tfvars["central_bus"]["synthetic_event_source"] == "platform.synthetic"
     assert tfvars["forwarder"]["synthetic_event_source"] == "platform.synthetic"
     assert tfvars["stackset"] is None
-    assert tfvars["forwarder"]["dlq_encryption"] == "sqs_managed"  # local override
+    assert tfvars["forwarder"]["dlq_encryption"] == "kms"  # local models real environments
     assert set(tfvars["central_bus"]["delivery"]) == {
         "maximum_event_age_in_seconds", "maximum_retry_attempts", "queue_max_receive_count",
         "message_retention_seconds", "dlq_message_retention_seconds", "visibility_timeout_seconds",
