@@ -1,0 +1,151 @@
+"""API Gateway: the deployed routes are the spec's, and each stage is configured as the catalog says.
+
+The spec is rendered the way the module renders it (templatefile with the entry's template variables
+and stand-ins for the module-supplied ones, which only ever appear in values) and its (path, method)
+pairs are compared with `get_resources(embed=["methods"])`. Stage checks compare `get_stage` with
+the catalog's inputs for the environment (`platformctl.catalog.apis.to_tfvars`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+from platformctl.openapi.template import lint_values, scan_and_render
+from platformctl.verify.model import CheckResult
+
+GROUP = "apis"
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+ANY_METHOD = "x-amazon-apigateway-any-method"
+ALL_METHODS = "*/*"
+Operation = tuple[str, str]
+
+
+def spec_operations(spec_text: str, template_vars: Mapping[str, str]) -> set[Operation]:
+    """(path, METHOD) pairs of a spec template rendered with `template_vars`."""
+    _, rendered = scan_and_render(spec_text, lint_values(template_vars))
+    document = yaml.safe_load(rendered) or {}
+    operations: set[Operation] = set()
+    for path, item in (document.get("paths") or {}).items():
+        for key in item or {}:
+            if key in HTTP_METHODS:
+                operations.add((path, key.upper()))
+            elif key == ANY_METHOD:
+                operations.add((path, "ANY"))
+    return operations
+
+
+def deployed_operations(apigateway: Any, rest_api_id: str) -> set[Operation]:
+    """(path, METHOD) pairs of a deployed REST API."""
+    operations: set[Operation] = set()
+    for page in apigateway.get_paginator("get_resources").paginate(restApiId=rest_api_id, embed=["methods"]):
+        for resource in page.get("items", []):
+            operations.update((resource["path"], method) for method in resource.get("resourceMethods") or {})
+    return operations
+
+
+def _format(operations: set[Operation]) -> str:
+    return ", ".join(f"{method} {path}" for path, method in sorted(operations))
+
+
+def check_routes(
+    apigateway: Any, api: Mapping[str, Any], spec_text: str, template_vars: Mapping[str, str]
+) -> CheckResult:
+    name = f"{api['rest_api_name']}: routes and methods match {api['spec_path']}"
+    intended = spec_operations(spec_text, template_vars)
+    deployed = deployed_operations(apigateway, api["rest_api_id"])
+    missing, extra = intended - deployed, deployed - intended
+    if not missing and not extra:
+        return CheckResult.passed(GROUP, name, f"{len(intended)} operations deployed as specified")
+    details = []
+    if missing:
+        details.append(f"in the spec but not deployed: {_format(missing)}")
+    if extra:
+        details.append(f"deployed but not in the spec: {_format(extra)}")
+    return CheckResult.failed(
+        GROUP, name, f"{len(missing)} missing and {len(extra)} unexpected operation(s)", tuple(details)
+    )
+
+
+def _mismatches(actual: Mapping[str, Any], expected: Mapping[str, Any]) -> list[str]:
+    return [
+        f"{key} is {actual.get(key)!r}, intended {value!r}"
+        for key, value in expected.items()
+        if actual.get(key) != value
+    ]
+
+
+def check_stage(apigateway: Any, api: Mapping[str, Any], intended: Mapping[str, Any]) -> list[CheckResult]:
+    """Access logging, X-Ray tracing, execution logging and throttling of the API's stage.
+
+    `intended` is the API's entry of `catalog.apis.to_tfvars(apis, env)`."""
+    label = f"{api['rest_api_name']}/{api['stage_name']}"
+    stage = apigateway.get_stage(restApiId=api["rest_api_id"], stageName=api["stage_name"])
+    results = []
+
+    access = stage.get("accessLogSettings") or {}
+    destination = access.get("destinationArn") or ""
+    name = f"{label}: access logging"
+    if destination.startswith("arn:") and ":logs:" in destination and access.get("format"):
+        results.append(CheckResult.passed(GROUP, name, f"access logs go to {destination}"))
+    else:
+        results.append(
+            CheckResult.failed(
+                GROUP,
+                name,
+                "no CloudWatch Logs destination and format for access logs",
+                (f"accessLogSettings: {access or 'not set'}",),
+            )
+        )
+
+    tracing = bool(stage.get("tracingEnabled"))
+    name = f"{label}: X-Ray tracing"
+    if tracing == intended["xray_tracing_enabled"]:
+        results.append(CheckResult.passed(GROUP, name, f"tracing {'enabled' if tracing else 'disabled'} as intended"))
+    else:
+        results.append(
+            CheckResult.failed(GROUP, name, f"tracingEnabled is {tracing}, intended {intended['xray_tracing_enabled']}")
+        )
+
+    settings = (stage.get("methodSettings") or {}).get(ALL_METHODS)
+    logging, throttling = intended["logging"], intended["throttling"]
+    checks = {
+        f"{label}: execution logging": {
+            "loggingLevel": logging["level"],
+            "metricsEnabled": logging["metrics_enabled"],
+            "dataTraceEnabled": logging["data_trace_enabled"],
+        },
+        f"{label}: throttling": {
+            "throttlingBurstLimit": throttling["burst_limit"],
+            "throttlingRateLimit": float(throttling["rate_limit"]),
+        },
+    }
+    for name, expected in checks.items():
+        if settings is None:
+            results.append(CheckResult.failed(GROUP, name, f"no method settings for {ALL_METHODS} on the stage"))
+            continue
+        actual = {
+            key: float(settings[key]) if key == "throttlingRateLimit" and key in settings else settings.get(key)
+            for key in expected
+        }
+        problems = _mismatches(actual, expected)
+        if problems:
+            results.append(CheckResult.failed(GROUP, name, "; ".join(problems)))
+        else:
+            shown = ", ".join(f"{key}={value}" for key, value in expected.items())
+            results.append(CheckResult.passed(GROUP, name, f"{ALL_METHODS}: {shown}"))
+    return results
+
+
+def check_inventory(deployed: Mapping[str, Any], intended: Mapping[str, Any]) -> CheckResult:
+    """Every API of the catalog is in the outputs, and nothing else."""
+    missing = sorted(set(intended) - set(deployed))
+    extra = sorted(set(deployed) - set(intended))
+    name = "every catalog API is deployed"
+    if not missing and not extra:
+        return CheckResult.passed(GROUP, name, f"{len(intended)} API(s): {', '.join(sorted(intended)) or 'none'}")
+    details = [f"in the catalog, not deployed: {', '.join(missing)}"] if missing else []
+    details += [f"deployed, not in the catalog: {', '.join(extra)}"] if extra else []
+    return CheckResult.failed(GROUP, name, "the deployed APIs differ from the catalog", tuple(details))

@@ -1,0 +1,221 @@
+"""Run every check of one environment: intent from the catalog, reality from boto3.
+
+`verify_environment` is the whole run without the CLI: the e2e tests call it with their own
+deployment's outputs and account access. Each check is guarded, so one failing API call is one
+FAIL, not a crashed run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from platformctl import generate
+from platformctl.awssession import AccountAccess
+from platformctl.catalog import apis as apis_catalog
+from platformctl.catalog import streams as streams_catalog
+from platformctl.catalog import warehouse as warehouse_catalog
+from platformctl.catalog.loader import Catalog
+from platformctl.eventing.delivery import SourceAccount
+from platformctl.paths import ROOT
+from platformctl.verify import apis, eventing, streams, warehouse
+from platformctl.verify.model import CheckResult, VerifyReport, run_guarded
+
+_ROLE_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/")
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    delivery: bool = True
+    delivery_timeout_seconds: float = 60.0
+    delivery_settle_seconds: float = 5.0
+
+
+@dataclass
+class Clients:
+    """boto3 clients per (account, service), each through the deploy role of that account."""
+
+    access: AccountAccess
+    _cache: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def __call__(self, account_id: str, service: str) -> Any:
+        key = (account_id, service)
+        if key not in self._cache:
+            self._cache[key] = self.access.client(account_id, service, purpose="verify")
+        return self._cache[key]
+
+
+def _api_checks(
+    catalog: Catalog, env: str, outputs: dict[str, Any], clients: Clients, repo_root: Path
+) -> Iterator[list[CheckResult]]:
+    group = apis.GROUP
+    deployed = outputs.get("apis") or {}
+    intended = apis_catalog.to_tfvars(catalog.apis, env)
+    yield run_guarded(group, "every catalog API is deployed", lambda: apis.check_inventory(deployed, intended))
+    entries = {entry.name: entry for entry in catalog.apis}
+    apigateway = clients(catalog.environment(env).accounts.api, "apigateway")
+    for key in sorted(set(deployed) & set(intended)):
+        api, entry = deployed[key], entries[key]
+        spec_text = (repo_root / api["spec_path"]).read_text(encoding="utf-8")
+        yield run_guarded(
+            group,
+            f"{api['rest_api_name']}: routes",
+            lambda api=api, spec_text=spec_text, entry=entry: apis.check_routes(
+                apigateway, api, spec_text, entry.template_vars_for(env)
+            ),
+        )
+        yield run_guarded(
+            group,
+            f"{api['rest_api_name']}: stage",
+            lambda api=api, key=key: apis.check_stage(apigateway, api, intended[key]),
+        )
+
+
+def _stream_checks(
+    catalog: Catalog, env: str, outputs: dict[str, Any], clients: Clients
+) -> Iterator[list[CheckResult]]:
+    group = streams.GROUP
+    lakehouse = outputs.get("lakehouse") or {}
+    intended = streams_catalog.to_tfvars(catalog.streams, env)
+    yield run_guarded(
+        group, "every catalog stream and table is deployed", lambda: streams.check_inventory(lakehouse, intended)
+    )
+    data = catalog.environment(env).accounts.data
+    firehose, glue = clients(data, "firehose"), clients(data, "glue")
+    for stream_name in sorted((lakehouse.get("stream_names") or {}).values()):
+        yield run_guarded(
+            group,
+            f"{stream_name}: stream",
+            lambda stream_name=stream_name: streams.check_stream(firehose, glue, stream_name, data),
+        )
+    database = lakehouse.get("glue_database_name")
+    if database:
+        yield run_guarded(
+            group,
+            f"{database}: tables",
+            lambda: streams.check_tables(glue, database, list(lakehouse.get("table_names") or [])),
+        )
+
+
+def _eventing_checks(
+    catalog: Catalog, env: str, outputs: dict[str, Any], clients: Clients, options: VerifyOptions
+) -> Iterator[list[CheckResult]]:
+    group = eventing.GROUP
+    environment = catalog.environment(env)
+    bus = outputs.get("eventing") or {}
+    settings = generate.eventing_tfvars(catalog, env)
+    yield run_guarded(
+        group,
+        "bus policy",
+        lambda: eventing.check_bus_policy(
+            clients(environment.accounts.central, "events"),
+            bus["bus_arn"],
+            settings["central_bus"]["principal_scope"],
+            catalog.platform.partition,
+        ),
+    )
+
+    name = "synthetic events reach the intended central queue from every source account"
+    entry = catalog.eventing.environments.get(env)
+    if not options.delivery:
+        yield [CheckResult.skipped(group, name, "skipped on request (--skip-delivery)")]
+        return
+    if entry is None or not entry.synthetic_events:
+        yield [
+            CheckResult.skipped(
+                group,
+                name,
+                f"synthetic_events is false for {env} in config/eventing.yaml "
+                "(the bus would not route the check's events; never enabled in prod)",
+            )
+        ]
+        return
+    check = outputs.get("eventing_check") or {}
+
+    def delivery() -> CheckResult:
+        accounts = [match[1] for arn in check.get("source_role_arns") or [] if (match := _ROLE_ACCOUNT.match(arn))]
+        sources = [SourceAccount(account, clients(account, "events")) for account in accounts]
+        return eventing.check_delivery(
+            sources,
+            clients(environment.accounts.central, "sqs"),
+            {"high_priority": check["high_priority_queue_url"], "standard": check["standard_queue_url"]},
+            region=check.get("region") or environment.region,
+            source=catalog.eventing.synthetic_event_source,
+            read_only_forwarded=not catalog.eventing.settings_for(env).source_filters.drop_read_only,
+            timeout_seconds=options.delivery_timeout_seconds,
+            settle_seconds=options.delivery_settle_seconds,
+        )
+
+    yield run_guarded(group, name, delivery)
+
+
+def _warehouse_checks(
+    catalog: Catalog, env: str, outputs: dict[str, Any], clients: Clients
+) -> Iterator[list[CheckResult]]:
+    group = warehouse.GROUP
+    intended = warehouse_catalog.to_tfvars(catalog.warehouse, env)
+    # The module names the workgroup <name_prefix>-<name>, the prefix being the environment.
+    name = f"workgroup {env}-{intended['name']}: AVAILABLE with the intended capacity"
+    if catalog.environment(env).emulator:
+        yield [CheckResult.skipped(group, name, warehouse.EMULATOR_REASON)]
+        return
+    data = catalog.environment(env).accounts.data
+    yield run_guarded(
+        group,
+        name,
+        lambda: warehouse.check_workgroup(
+            clients(data, "redshift-serverless"), outputs.get("warehouse") or {}, intended
+        ),
+    )
+
+
+def verify_environment(
+    catalog: Catalog,
+    env: str,
+    outputs: dict[str, Any],
+    access: AccountAccess,
+    *,
+    options: VerifyOptions = VerifyOptions(),
+    drift: Callable[[], CheckResult] | None = None,
+    repo_root: Path = ROOT,
+    on_result: Callable[[CheckResult], None] | None = None,
+) -> VerifyReport:
+    """Every check of `env`. `outputs` are output values (name -> value); `drift` runs the plan check."""
+    report = VerifyReport(env)
+    clients = Clients(access)
+    sections = {
+        apis.GROUP: _api_checks(catalog, env, outputs, clients, repo_root),
+        streams.GROUP: _stream_checks(catalog, env, outputs, clients),
+        eventing.GROUP: _eventing_checks(catalog, env, outputs, clients, options),
+        warehouse.GROUP: _warehouse_checks(catalog, env, outputs, clients),
+    }
+    for group, section in sections.items():
+        try:
+            for results in section:
+                for result in results:
+                    report.results.append(result)
+                    if on_result:
+                        on_result(result)
+        except Exception as exc:  # e.g. assume-role refused, a missing output: the area is unverified
+            result = CheckResult.failed(group, f"{group} checks", f"could not run: {type(exc).__name__}: {exc}")
+            report.results.append(result)
+            if on_result:
+                on_result(result)
+    if drift is not None:
+        from platformctl.verify.drift import GROUP, NAME
+
+        for result in run_guarded(GROUP, NAME, drift):
+            report.results.append(result)
+            if on_result:
+                on_result(result)
+    return report
+
+
+def output_values(document: dict[str, Any]) -> dict[str, Any]:
+    """`terraform output -json` ({name: {value, type, sensitive}}) or plain values -> values."""
+    if all(isinstance(item, dict) and "value" in item for item in document.values()):
+        return {name: item["value"] for name, item in document.items()}
+    return document
