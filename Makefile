@@ -134,6 +134,14 @@ test: toolchain ## Every gate (what CI runs)
 	$(MAKE) unit
 	$(MAKE) e2e
 
+# -- verification and benchmark -----------------------------------------------------------------
+BENCH_ARGS ?=
+.PHONY: verify bench
+verify: toolchain ## Check deployed ENV against the catalog (PASS/FAIL/SKIP, JUnit in build/verify/ENV/) and for drift
+	$(CLI) verify run $(ENV)
+bench: toolchain ## Benchmark plan scaling, gate cost, tool throughput (build/bench/); BENCH_ARGS="--gates ..."
+	$(CLI) bench run $(BENCH_ARGS)
+
 # -- CI --------------------------------------------------------------------------------------------
 .PHONY: ci-local ci-graph drift
 JOBS ?=

@@ -365,6 +365,8 @@ AREA_GROUPS: list[tuple[str, str]] = [
     ("eventing", "platformctl.eventing.commands"),
     ("policy", "platformctl.policy.commands"),
     ("ci", "platformctl.ci.commands"),
+    ("verify", "platformctl.verify.commands"),
+    ("bench", "platformctl.bench.commands"),
 ]
 
 
