@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from platformctl.catalog.base import ENV_NAMES, CatalogModel, Slug, is_tag_key
-from platformctl.catalog.yamlsource import YamlDocument, read_yaml
+from platformctl.catalog.yamlsource import YamlDocument, read_yaml, validation_problems
 from platformctl.errors import CatalogError, CatalogProblem
 
 # The template variables the module supplies: modules/api-gateway-openapi/template-variables.json,
@@ -425,9 +425,7 @@ def load_api_entries(repo_root: Path) -> list[LoadedApi]:
         try:
             entry = ApiEntry.model_validate(document.data)
         except ValidationError as exc:
-            for error in exc.errors():
-                loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
-                problems.append(document.problem(loc, str(error["msg"]).removeprefix("Value error, ")))
+            problems.extend(validation_problems(document, exc.errors()))
             continue
         if entry.name != path.stem:
             problems.append(document.problem(("name",), f"must be {path.stem!r} to match the file name"))

@@ -18,7 +18,7 @@ from platformctl.catalog.environments import Environment, Platform, missing_mand
 from platformctl.catalog.eventing import EventingCatalog
 from platformctl.catalog.streams import StreamEntry, load_stream_entries
 from platformctl.catalog.warehouse import WarehouseCatalog
-from platformctl.catalog.yamlsource import YamlDocument, read_yaml
+from platformctl.catalog.yamlsource import YamlDocument, read_yaml, validation_problems
 from platformctl.errors import CatalogError, CatalogProblem
 
 M = TypeVar("M", bound=CatalogModel)
@@ -67,24 +67,8 @@ class _Collector:
         try:
             return model.model_validate(document.data, context=context)
         except ValidationError as exc:
-            for error in exc.errors():
-                loc = tuple(error["loc"])
-                self.problems.append(document.problem(_clean_loc(loc), _reason(error)))
+            self.problems.extend(validation_problems(document, exc.errors()))
             return None
-
-
-def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
-    # pydantic adds discriminator tags and "function-after[...]" frames to loc; users never wrote those.
-    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
-
-
-def _reason(error: dict[str, Any]) -> str:
-    if error["type"] == "extra_forbidden":
-        return "unknown key (check the spelling; see the catalog reference in README.md)"
-    if error["type"] == "missing":
-        return "required key is missing"
-    message = str(error["msg"])
-    return message.removeprefix("Value error, ")
 
 
 def load_catalog(root: Path) -> Catalog:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -557,21 +557,9 @@ def to_tfvars(entries: Sequence[StreamEntry], env: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------------------------
 
 
-def _reason(error: Any) -> str:
-    if error["type"] == "extra_forbidden":
-        return "unknown key (check the spelling)"
-    if error["type"] == "missing":
-        return "required key is missing"
-    return str(error["msg"]).removeprefix("Value error, ")
-
-
-def _clean_loc(loc: Iterable[Any]) -> tuple[str | int, ...]:
-    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
-
-
 def load_stream_entries(streams_dir: Path, display_root: Path | None = None) -> list[StreamEntry]:
     """Read every config/streams/*.yaml; raise CatalogError with `file:line: key.path: reason` lines."""
-    from platformctl.catalog.yamlsource import read_yaml  # local import: keeps the model importable alone
+    from platformctl.catalog.yamlsource import read_yaml, validation_problems  # keeps the model importable alone
 
     problems: list[CatalogProblem] = []
     entries: list[StreamEntry] = []
@@ -586,7 +574,7 @@ def load_stream_entries(streams_dir: Path, display_root: Path | None = None) -> 
         try:
             entry = StreamEntry.model_validate(document.data)
         except ValidationError as exc:
-            problems.extend(document.problem(_clean_loc(e["loc"]), _reason(e)) for e in exc.errors())
+            problems.extend(validation_problems(document, exc.errors()))
             continue
         if entry.table != path.stem:
             problems.append(document.problem(("table",), f"must be {path.stem!r} to match the file name"))

@@ -41,6 +41,24 @@ class YamlDocument:
         return CatalogProblem(where, ".".join(str(p) for p in key_path), reason)
 
 
+def validation_problems(document: YamlDocument, errors: list[Any]) -> list[CatalogProblem]:
+    """pydantic ValidationError.errors() as `file:line: key.path: reason` problems."""
+    return [document.problem(_clean_loc(error["loc"]), _reason(error)) for error in errors]
+
+
+def _clean_loc(loc: Any) -> tuple[str | int, ...]:
+    # pydantic adds discriminator tags and "function-after[...]" frames to loc; users never wrote those.
+    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+
+
+def _reason(error: dict[str, Any]) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown key (check the spelling; see the catalog reference in README.md)"
+    if error["type"] == "missing":
+        return "required key is missing"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
 def read_yaml(path: Path, display: str) -> YamlDocument:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
