@@ -323,10 +323,10 @@ variable "waf" {
 
 variable "usage_plans" {
   type = map(object({
-    throttle = object({
-      burst_limit = number
-      rate_limit  = number
-    })
+    throttle = optional(object({
+      burst_limit = optional(number, 100)
+      rate_limit  = optional(number, 50)
+    }), {})
     quota = optional(object({
       limit  = number
       period = string

@@ -41,7 +41,7 @@ output "central_bus_arn" {
 output "eventing" {
   description = "Central bus, priority queues, DLQs, the bus policy size and the rollout mode."
   value = {
-    rollout_mode            = var.eventing.rollout_mode
+    rollout_mode            = var.forwarder_stackset == null ? "aliases" : "stackset"
     bus_arn                 = module.central_bus.bus_arn
     high_priority_queue_url = module.central_bus.high_priority_queue_url
     standard_queue_url      = module.central_bus.standard_queue_url

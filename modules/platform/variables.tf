@@ -43,39 +43,8 @@ variable "tags" {
   }
 }
 
-variable "apis" {
-  type        = any
-  description = "Inputs of modules/api-gateway-openapi per API, keyed by API name, as rendered from config/apis/; typed and validated there. spec_path is relative to the repository root."
-}
-
-variable "streams" {
-  type = object({
-    tables  = any
-    streams = any
-  })
-  description = "Inputs `tables` and `streams` of modules/firehose-iceberg as rendered from config/streams/; typed and validated there."
-}
-
-variable "eventing" {
-  type = object({
-    rollout_mode       = string
-    source_account_ids = list(string)
-    central_bus        = any
-    forwarder          = any
-    stackset           = any
-  })
-  description = "Eventing settings rendered from config/eventing.yaml: central bus inputs, forwarder inputs and, in StackSet mode, the StackSet inputs; typed and validated by those modules."
-
-  validation {
-    condition     = contains(["aliases", "stackset"], var.eventing.rollout_mode)
-    error_message = "eventing.rollout_mode must be aliases (a provider alias per source account) or stackset (a service-managed StackSet over OUs)."
-  }
-}
-
-variable "warehouse" {
-  type        = any
-  description = "Inputs of modules/redshift-serverless as rendered by platformctl from config/warehouse.yaml; typed and validated there."
-}
+# The catalog-fed inputs (apis, lakehouse, warehouse, central_bus, forwarder_stackset) are declared
+# with exact types in the generated catalog.tf.json, next to the module calls that pass them on.
 
 variable "emulator_apply_subset" {
   type        = bool

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import boto3
 from botocore.config import Config
 
-from platformctl.catalog.loader import Catalog
+from platformctl.catalog.inputs import EnvironmentInputs
 
 _RETRIES = Config(retries={"max_attempts": 8, "mode": "standard"})
 
@@ -22,10 +22,8 @@ class AccountAccess:
     endpoint_url: str | None = None  # the emulator URL, or None for real AWS
 
     @classmethod
-    def for_env(cls, catalog: Catalog, env: str, endpoint_url: str | None) -> AccountAccess:
-        environment = catalog.environment(env)
-        role = environment.deploy_role_name or catalog.platform.deploy_role_name
-        return cls(environment.region, catalog.platform.partition, role, endpoint_url)
+    def for_env(cls, inputs: EnvironmentInputs, endpoint_url: str | None) -> AccountAccess:
+        return cls(inputs.region, inputs.partition, inputs.deploy_role_name, endpoint_url)
 
     def base_session(self) -> boto3.Session:
         if self.endpoint_url:

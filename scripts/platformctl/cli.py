@@ -11,10 +11,11 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.text import Text
 
-from platformctl import generate, localenv
+from platformctl import generate, localenv, transaction
 from platformctl.catalog.base import ENV_NAMES
-from platformctl.catalog.loader import Catalog, load_catalog
+from platformctl.catalog import Catalog, load_catalog, resolve
 from platformctl.emulator.control import Emulator
 from platformctl.errors import CatalogError, PlatformError, UsageError
 from platformctl.paths import BUILD_DIR, CONFIG_DIR, ENVS_DIR, MODULES_DIR, ROOT, env_build_dir
@@ -32,7 +33,7 @@ def _catalog() -> Catalog:
 
 def _runner(env: str, offline: bool = False) -> EnvRunner:
     check_env_name(env)
-    return EnvRunner(ensure_toolchain(), _catalog(), env, offline=offline)
+    return EnvRunner(ensure_toolchain(), resolve(_catalog(), env), offline=offline)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,27 +103,35 @@ def catalog() -> None:
 def catalog_validate() -> None:
     """Validate every catalog file; print every problem as file:line: key.path: reason."""
     loaded = _catalog()
-    console.print(f"catalog OK: {len(loaded.sources)} files, environments {', '.join(loaded.environments)}")
+    # The same work as `generate`, in memory: whatever validate accepts, generate can write.
+    files = generate.render_all(loaded)
+    console.print(
+        f"catalog OK: {len(loaded.sources)} files, environments {', '.join(loaded.environments)}; "
+        f"renders {sum(content is not None for content in files.values())} generated files"
+    )
 
 
 @catalog.command("generate")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any generated file is stale or missing.")
 def catalog_generate(check: bool) -> None:
-    """Render envs/<env>/catalog.auto.tfvars.json, providers.tf.json and backend.tfbackend."""
+    """Render every generated Terraform input (envs/<env>/ and modules/platform/catalog.tf.json)."""
     files = generate.render_all(_catalog())
     if check:
-        result = generate.check(files)
-        for path in result.stale:
-            err.print(f"stale: {path.relative_to(ROOT)}")
-        for path in result.missing:
-            err.print(f"missing: {path.relative_to(ROOT)}")
+        result = transaction.check(files, ROOT)
+        for label, paths in (("stale", result.stale), ("missing", result.missing), ("left over", result.leftovers)):
+            for path in paths:
+                err.print(Text(f"{label}: {path.relative_to(ROOT)}"))
+        if result.leftovers:
+            raise PlatformError(
+                "an interrupted `catalog generate` left staged files or its journal: run `make tfvars` to finish it"
+            )
         if not result.ok:
             raise PlatformError("generated env inputs are out of date with config/: run `make tfvars` and commit")
         console.print(f"generated env inputs are up to date ({len(files)} files)")
         return
-    changed = generate.write(files)
+    changed = transaction.write(files, ROOT)
     for path in changed:
-        console.print(f"wrote {path.relative_to(ROOT)}")
+        console.print(Text(f"wrote {path.relative_to(ROOT)}"))
     console.print(f"{len(changed)} of {len(files)} generated files changed")
 
 
@@ -272,7 +281,7 @@ def docs_modules(check: bool) -> None:
     from platformctl import moduledocs
 
     files = {root / "README.md": moduledocs.render_readme(root) for root in _module_roots()}
-    result = generate.check(files)
+    result = transaction.check(files, ROOT)
     if check:
         for path in result.stale + result.missing:
             err.print(f"stale: {path.relative_to(ROOT)}")
@@ -280,7 +289,7 @@ def docs_modules(check: bool) -> None:
             raise PlatformError("module README tables are out of date: run `make docs` and commit")
         console.print(f"module READMEs are up to date ({len(files)} modules)")
         return
-    for path in generate.write(files):
+    for path in transaction.write(files, ROOT):
         console.print(f"wrote {path.relative_to(ROOT)}")
 
 
@@ -294,10 +303,10 @@ def local() -> None:
 def local_up() -> None:
     """Start the emulator, generate inputs, plan in full, apply the emulator subset, summarise."""
     loaded = _catalog()
-    changed = generate.write(generate.render_all(loaded))
+    changed = transaction.write(generate.render_all(loaded), ROOT)
     for path in changed:
         console.print(f"catalog: wrote {path.relative_to(ROOT)}")
-    runner = EnvRunner(ensure_toolchain(), loaded, "local")
+    runner = EnvRunner(ensure_toolchain(), resolve(loaded, "local"))
     with runner.session():
         console.print(f"emulator: {runner.emulator.url}")
         if localenv.discard_stale_state(runner):
@@ -382,14 +391,15 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except CatalogError as exc:
         for problem in exc.problems:
-            err.print(f"[red]error[/]: {problem}", markup=True, soft_wrap=True)
+            # User text (paths, values, reasons) is never read as markup.
+            err.print(Text.assemble(("error", "red"), f": {problem}"), soft_wrap=True)
         err.print(f"{len(exc.problems)} problem(s) in the catalog; nothing was written")
         sys.exit(exc.exit_code)
     except TerraformError as exc:
-        err.print(f"[red]error[/]: {exc}", soft_wrap=True)
+        err.print(Text.assemble(("error", "red"), f": {exc}"), soft_wrap=True)
         sys.exit(exc.exit_code)
     except PlatformError as exc:
-        err.print(f"[red]error[/]: {exc}", soft_wrap=True)
+        err.print(Text.assemble(("error", "red"), f": {exc}"), soft_wrap=True)
         sys.exit(exc.exit_code)
 
 

@@ -31,20 +31,3 @@ def _staged(path: Path, content: str) -> str:
 def write_atomic(path: Path, content: str) -> None:
     os.replace(_staged(path, content), path)
 
-
-def write_all_atomic(files: dict[Path, str]) -> None:
-    """Write several files so that either all change or none does.
-
-    Every file is first written to a temp sibling; only when all temp files exist are they
-    renamed into place. A failure before the renames leaves every target untouched.
-    """
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, content in files.items():
-            staged.append((_staged(path, content), path))
-    except BaseException:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
-        raise
-    for tmp, path in staged:
-        os.replace(tmp, path)

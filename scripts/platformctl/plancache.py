@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from platformctl.catalog.loader import Catalog
+from platformctl.catalog import Catalog, resolve
 from platformctl.emulator.control import Emulator
 from platformctl.paths import BUILD_DIR, CONFIG_DIR, ENVS_DIR, MODULES_DIR
 from platformctl.tfrun import EnvRunner
@@ -52,7 +52,7 @@ def offline_plan(catalog: Catalog, env: str, emulator: Emulator | None = None) -
     plan_json = work / "plan.json"
     if plan_json.is_file():
         return plan_json
-    runner = EnvRunner(ensure_toolchain(), catalog, env, offline=True,
+    runner = EnvRunner(ensure_toolchain(), resolve(catalog, env), offline=True,
                        emulator=emulator or Emulator.from_env(), work_dir=work)
     with runner.session():
         runner.init()

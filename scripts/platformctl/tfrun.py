@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from platformctl.catalog.base import ENV_NAMES
-from platformctl.catalog.loader import Catalog
+from platformctl.catalog.inputs import EnvironmentInputs
 from platformctl.emulator.control import Emulator
 from platformctl.errors import PlatformError, UsageError
 from platformctl.generate import GENERATED_NOTE, dump_json, emulator_provider_settings, provider_aliases
-from platformctl.paths import ENVS_DIR, env_build_dir, env_dir
+from platformctl.paths import env_build_dir, env_dir
 from platformctl.toolchain import Toolchain
 
 OVERRIDE_NAME = "offline_override.tf.json"
@@ -42,8 +42,7 @@ def check_env_name(env: str) -> None:
 @dataclass
 class EnvRunner:
     toolchain: Toolchain
-    catalog: Catalog
-    env: str
+    inputs: EnvironmentInputs
     offline: bool = False
     emulator: Emulator = field(default_factory=Emulator.from_env)
     # Where plans, TF_DATA_DIR and (for emulator runs) state live. Tests and benchmarks pass their
@@ -51,10 +50,10 @@ class EnvRunner:
     work_dir: Path | None = None
 
     def __post_init__(self) -> None:
-        check_env_name(self.env)
+        self.env = self.inputs.environment
         self.root = env_dir(self.env)
         self.build = self.work_dir or env_build_dir(self.env)
-        self.is_emulator_env = self.catalog.environment(self.env).emulator
+        self.is_emulator_env = self.inputs.emulator
         # `local` is the emulator by definition; OFFLINE=1 there changes nothing.
         self.uses_emulator = self.is_emulator_env or self.offline
 
@@ -111,12 +110,11 @@ class EnvRunner:
 
     # -- override ------------------------------------------------------------------------------
     def override_document(self) -> dict[str, object]:
-        env = self.catalog.environment(self.env)
         settings = emulator_provider_settings(self.emulator.url)
         return {
             "//": f"{GENERATED_NOTE} OFFLINE plan only; removed when the command ends.",
             "terraform": [{"backend": [{"local": [{"path": str(self.build / "offline" / "terraform.tfstate")}]}]}],
-            "provider": {"aws": [{"alias": alias, **settings} for alias, _ in provider_aliases(env)]},
+            "provider": {"aws": [{"alias": alias, **settings} for alias, _ in provider_aliases(self.inputs)]},
         }
 
     @contextmanager
@@ -216,9 +214,4 @@ def _have_aws_credentials() -> bool:
         return boto3.Session().get_credentials() is not None
     except Exception:  # a broken profile is "no usable credentials" here; terraform would say more
         return False
-
-
-def env_roots() -> list[Path]:
-    return [ENVS_DIR / name for name in ENV_NAMES]
-
 

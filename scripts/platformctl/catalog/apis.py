@@ -15,16 +15,14 @@ against the YAML key that caused it, before Terraform runs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from platformctl.catalog.base import ENV_NAMES, CatalogModel, Slug, is_tag_key
-from platformctl.catalog.yamlsource import YamlDocument, read_yaml, validation_problems
-from platformctl.errors import CatalogError, CatalogProblem
+from platformctl.catalog.base import ENV_NAMES, CatalogModel, Slug, is_tag_key, pattern_str, repeated
+from platformctl.catalog.yamlsource import YamlDocument
 
 # The template variables the module supplies: modules/api-gateway-openapi/template-variables.json,
 # the one list shared by the module, the linter and this model.
@@ -57,35 +55,44 @@ LOG_RETENTION_DAYS = (
     3653,
 )
 
-SpecPath = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.(ya?ml|json)$")]
-TemplateVarName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
-StageName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,128}$")]
-BackendEndpoint = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$", max_length=512)
-]
-VpcLinkId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{4,12}$")]
-VpcEndpointId = Annotated[str, StringConstraints(pattern=r"^vpce-[0-9a-f]{8,17}$")]
-LambdaArn = Annotated[
-    str,
-    StringConstraints(
-        pattern=r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$"
-    ),
-]
-AcmArn = Annotated[
-    str, StringConstraints(pattern=r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$")
-]
-WebAclArn = Annotated[
-    str,
-    StringConstraints(
-        pattern=r"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:[0-9]{12}:regional/webacl/[A-Za-z0-9_-]+/[0-9a-f-]{36}$"
-    ),
-]
-DomainName = Annotated[
-    str, StringConstraints(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", max_length=253)
-]
+SpecPath = pattern_str(
+    r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.(ya?ml|json)$",
+    "a relative path of letters, digits, '_', '.', '/' and '-' ending in .yaml, .yml or .json",
+)
+TemplateVarName = pattern_str(
+    r"^[A-Za-z_][A-Za-z0-9_]{0,63}$", "1-64 letters, digits or underscores, not starting with a digit"
+)
+StageName = pattern_str(r"^[A-Za-z0-9_-]{1,128}$", "1-128 letters, digits, '_' or '-'")
+BackendEndpoint = pattern_str(
+    r"^[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$",
+    "host[:port][/path] without a scheme, e.g. orders.internal.example.com:8443/v1",
+    max_length=512,
+)
+VpcLinkId = pattern_str(r"^[a-z0-9]{4,12}$", "4-12 lower-case letters or digits (a VPC link id such as abc123)")
+VpcEndpointId = pattern_str(r"^vpce-[0-9a-f]{8,17}$", "a VPC endpoint id: vpce- followed by 8-17 hex digits")
+LambdaArn = pattern_str(
+    r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$",
+    "a Lambda function ARN: arn:aws:lambda:<region>:<account>:function:<name>[:<alias>]",
+)
+AcmArn = pattern_str(
+    r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$",
+    "an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<uuid>",
+)
+WebAclArn = pattern_str(
+    r"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:[0-9]{12}:regional/webacl/[A-Za-z0-9_-]+/[0-9a-f-]{36}$",
+    "a regional WAFv2 web ACL ARN: arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<uuid>",
+)
+DomainName = pattern_str(
+    r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+    "a lower-case DNS name such as api.dev.example.com",
+    max_length=253,
+)
 # Multi-level base path (apigatewayv2 mapping key): segments without leading or trailing slash.
-BasePath = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")]
-HeaderName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,64}$")]
+BasePath = pattern_str(
+    r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$",
+    "path segments of letters, digits, '.', '_' or '-' separated by '/', without leading or trailing '/' (e.g. v1/orders)",
+)
+HeaderName = pattern_str(r"^[A-Za-z0-9-]{1,64}$", "a header name of 1-64 letters, digits or '-'")
 _IDENTITY_SOURCE = re.compile(
     r"^method\.request\.(header|querystring|multivalueheader|multivaluequerystring)\.[A-Za-z0-9_.-]+$"
     r"|^(stageVariables|context)\.[A-Za-z0-9_.-]+$"
@@ -121,7 +128,9 @@ class Authorizer(CatalogModel):
 
 class CustomDomain(CatalogModel):
     domain_name: DomainName = Field(description="Custom domain, e.g. api.dev.example.com.")
-    base_path: BasePath = Field(description="Base path on the domain; may be multi-level, e.g. v1/orders.")
+    mapping_key: BasePath = Field(
+        validation_alias="base_path", description="Base path on the domain; may be multi-level, e.g. v1/orders."
+    )
     certificate_arn: AcmArn | None = Field(
         default=None,
         description="ACM certificate in the API's region. Set on exactly one API per domain: that API "
@@ -181,7 +190,7 @@ class UsagePlan(CatalogModel):
 
     throttle: Throttling
     quota: Quota | None = None
-    api_keys: list[Slug] = Field(default_factory=list, description="One API key is created per name.")
+    api_keys: list[Slug] = Field(default=[], description="One API key is created per name.")
 
 
 class Waf(CatalogModel):
@@ -209,17 +218,17 @@ class ApiEnvironment(CatalogModel):
     vpc_link_id: VpcLinkId = Field(description="REST API VPC link id; fills ${vpc_link_id}.")
     authorizer: Authorizer
     endpoint_type: Literal["REGIONAL", "PRIVATE"] = "REGIONAL"
-    vpc_endpoint_ids: list[VpcEndpointId] = Field(default_factory=list)
+    vpc_endpoint_ids: list[VpcEndpointId] = Field(default=[])
     custom_domain: CustomDomain | None = None
     fronted_by_cloudfront: bool = False
     xray_tracing_enabled: bool = True
-    throttling: Throttling = Field(default_factory=Throttling)
-    logging: Logging = Field(default_factory=Logging)
-    alarms: Alarms = Field(default_factory=Alarms)
-    usage_plans: dict[Slug, UsagePlan] = Field(default_factory=dict)
-    waf: Waf = Field(default_factory=Waf)
+    throttling: Throttling = Field(default=Throttling())
+    logging: Logging = Field(default=Logging())
+    alarms: Alarms = Field(default=Alarms())
+    usage_plans: dict[Slug, UsagePlan] = Field(default={})
+    waf: Waf = Field(default=Waf())
     template_vars: dict[TemplateVarName, str] = Field(
-        default_factory=dict, description="Values overriding the entry's template_vars in this environment."
+        default={}, description="Values overriding the entry's template_vars in this environment."
     )
 
     @model_validator(mode="after")
@@ -232,7 +241,7 @@ class ApiEnvironment(CatalogModel):
         elif self.vpc_endpoint_ids:
             raise ValueError("vpc_endpoint_ids only apply to endpoint_type PRIVATE")
         keys = [key for plan in self.usage_plans.values() for key in plan.api_keys]
-        duplicates = sorted({key for key in keys if keys.count(key) > 1})
+        duplicates = repeated(keys)
         if duplicates:
             raise ValueError(f"usage_plans: API key(s) {', '.join(duplicates)} appear in more than one tier")
         return self
@@ -247,10 +256,10 @@ class ApiEntry(CatalogModel):
     spec: SpecPath = Field(description=f"OpenAPI 3.0 spec, relative to {CATALOG_DIR}/ (e.g. specs/orders.yaml).")
     stage_name: StageName = "live"
     template_vars: dict[TemplateVarName, str] = Field(
-        default_factory=dict,
+        default={},
         description="Template variables the spec uses besides the platform's (values may differ per environment).",
     )
-    tags: dict[str, str] = Field(default_factory=dict, description="Extra tags (e.g. DataClassification).")
+    tags: dict[str, str] = Field(default={}, description="Extra tags (e.g. DataClassification).")
     environments: dict[str, ApiEnvironment] = Field(description="Where the API is deployed, by environment name.")
 
     @field_validator("spec")
@@ -317,88 +326,6 @@ class ApiEntry(CatalogModel):
         return {**self.template_vars, **self.environments[env].template_vars}
 
 
-def to_tfvars(apis: Iterable[ApiEntry], env: str) -> dict[str, dict[str, Any]]:
-    """Inputs of modules/api-gateway-openapi per API deployed in `env`, keyed by API name.
-
-    Besides these keys the env root passes name_prefix, tags = merge(mandatory tags, each.value.tags),
-    alarm_topic_arn, and spec_path joined to the repository root ("${path.root}/../../${spec_path}").
-    Exactly one API per environment gets manage_account_logging_role = true (the first by name): the
-    API Gateway CloudWatch role is one setting per account and region.
-    """
-    if env not in ENV_NAMES:
-        raise ValueError(f"unknown environment {env!r}; expected one of {', '.join(ENV_NAMES)}")
-    deployed = sorted((api for api in apis if env in api.environments), key=lambda api: api.name)
-    names = [api.name for api in deployed]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise ValueError(f"API name(s) {', '.join(duplicates)} are defined more than once")
-    _check_domains(deployed, env)
-    return {api.name: _api_tfvars(api, env, manage_account=index == 0) for index, api in enumerate(deployed)}
-
-
-def _check_domains(apis: list[ApiEntry], env: str) -> None:
-    mappings: dict[tuple[str, str], str] = {}
-    owners: dict[str, str] = {}
-    for api in apis:
-        domain = api.environments[env].custom_domain
-        if domain is None:
-            continue
-        key = (domain.domain_name, domain.base_path)
-        if key in mappings:
-            raise ValueError(
-                f"{api.name}: environments.{env}.custom_domain: base path {domain.base_path} on "
-                f"{domain.domain_name} is already used by {mappings[key]}"
-            )
-        mappings[key] = api.name
-        if domain.certificate_arn is not None:
-            if domain.domain_name in owners:
-                raise ValueError(
-                    f"{api.name}: environments.{env}.custom_domain.certificate_arn: {domain.domain_name} is "
-                    f"already created by {owners[domain.domain_name]}; set certificate_arn on one API per domain"
-                )
-            owners[domain.domain_name] = api.name
-
-
-def _api_tfvars(api: ApiEntry, env: str, *, manage_account: bool) -> dict[str, Any]:
-    settings = api.environments[env]
-    domain = settings.custom_domain
-    return {
-        "api_name": api.name,
-        "description": api.description,
-        "spec_path": api.spec_path,
-        "stage_name": api.stage_name,
-        "template_vars": dict(sorted(api.template_vars_for(env).items())),
-        "tags": dict(sorted(api.tags.items())),
-        "endpoint_type": settings.endpoint_type,
-        "vpc_endpoint_ids": sorted(settings.vpc_endpoint_ids),
-        "fronted_by_cloudfront": settings.fronted_by_cloudfront,
-        "backend_endpoint": settings.backend_endpoint,
-        "vpc_link_id": settings.vpc_link_id,
-        "authorizer": settings.authorizer.model_dump(),
-        "custom_domain": None
-        if domain is None
-        else {
-            "domain_name": domain.domain_name,
-            "mapping_key": domain.base_path,
-            "certificate_arn": domain.certificate_arn,
-        },
-        "xray_tracing_enabled": settings.xray_tracing_enabled,
-        "throttling": settings.throttling.model_dump(),
-        "logging": settings.logging.model_dump(),
-        "alarms": settings.alarms.model_dump(),
-        "usage_plans": {
-            tier: {
-                "throttle": plan.throttle.model_dump(),
-                "quota": None if plan.quota is None else plan.quota.model_dump(),
-                "api_keys": sorted(plan.api_keys),
-            }
-            for tier, plan in sorted(settings.usage_plans.items())
-        },
-        "waf": settings.waf.model_dump(),
-        "manage_account_logging_role": manage_account,
-    }
-
-
 @dataclass(frozen=True)
 class LoadedApi:
     entry: ApiEntry
@@ -407,34 +334,14 @@ class LoadedApi:
 
 
 def load_api_entries(repo_root: Path) -> list[LoadedApi]:
-    """Read every config/apis/*.yaml; raise CatalogError with `file:line: key.path: reason` lines.
+    """Every API entry of the catalog with its document and spec file (the linter's view).
 
-    Checks that the entry's name matches its file and that its spec exists."""
-    problems: list[CatalogProblem] = []
-    loaded: list[LoadedApi] = []
-    for path in sorted((repo_root / CATALOG_DIR).glob("*.y*ml")):
-        try:
-            shown = str(path.resolve().relative_to(repo_root.resolve()))
-        except ValueError:
-            shown = str(path)
-        try:
-            document = read_yaml(path, shown)
-        except CatalogError as exc:
-            problems.extend(exc.problems)
-            continue
-        try:
-            entry = ApiEntry.model_validate(document.data)
-        except ValidationError as exc:
-            problems.extend(validation_problems(document, exc.errors()))
-            continue
-        if entry.name != path.stem:
-            problems.append(document.problem(("name",), f"must be {path.stem!r} to match the file name"))
-            continue
-        spec_file = repo_root / entry.spec_path
-        if not spec_file.is_file():
-            problems.append(document.problem(("spec",), f"{entry.spec_path} does not exist"))
-            continue
-        loaded.append(LoadedApi(entry, document, spec_file))
-    if problems:
-        raise CatalogError(problems)
-    return loaded
+    Loads the whole catalog so that an entry is only returned when every rule holds, including
+    the cross-file ones; raises CatalogError otherwise."""
+    from platformctl.catalog.loader import load_catalog
+
+    catalog = load_catalog(repo_root / "config")
+    return [
+        LoadedApi(entry, catalog.api_documents[entry.name], (repo_root / entry.spec_path).resolve())
+        for entry in catalog.apis
+    ]

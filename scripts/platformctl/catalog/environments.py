@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from platformctl.catalog.base import AccountId, CatalogModel, TagValue, is_tag_key
+from platformctl.catalog.base import AccountId, CatalogModel, TagValue, is_tag_key, pattern_str
 
 MANDATORY_TAGS = ("CostCenter", "Environment", "Owner", "DataClassification")
 DATA_CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 
-Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")]
-RoleName = Annotated[str, StringConstraints(pattern=r"^[\w+=,.@-]{1,64}$")]
-BucketName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+Region = pattern_str(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$", "an AWS region code such as eu-west-1")
+RoleName = pattern_str(r"^[A-Za-z0-9_+=,.@-]{1,64}$", "an IAM role name: 1-64 letters, digits or +=,.@_-")
+BucketName = pattern_str(
+    r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "an S3 bucket name: 3-63 lower-case letters, digits, '.' or '-'"
+)
 
 
 def _check_tags(tags: dict[str, str]) -> dict[str, str]:
@@ -29,9 +31,9 @@ def _check_tags(tags: dict[str, str]) -> dict[str, str]:
 
 
 class Organization(CatalogModel):
-    id: Annotated[str, StringConstraints(pattern=r"^o-[a-z0-9]{10,32}$")] = Field(
-        description="AWS Organizations id, used to scope cross-account policies."
-    )
+    id: pattern_str(
+        r"^o-[a-z0-9]{10,32}$", "an AWS Organizations id: o- followed by 10-32 lower-case letters or digits"
+    ) = Field(description="AWS Organizations id, used to scope cross-account policies.")
 
 
 class Platform(CatalogModel):
@@ -54,7 +56,7 @@ class Accounts(CatalogModel):
     central: AccountId = Field(description="Central/security account: event bus, AppSec queues.")
     api: AccountId = Field(description="Central API account: API Gateway, WAF, custom domains.")
     data: AccountId = Field(description="Data account: Iceberg lakehouse, Firehose, Redshift.")
-    sources: list[AccountId] = Field(default_factory=list, description="Source accounts that forward events.")
+    sources: list[AccountId] = Field(default=[], description="Source accounts that forward events.")
 
     @model_validator(mode="after")
     def _distinct_sources(self) -> Accounts:
@@ -71,9 +73,22 @@ class Backend(CatalogModel):
 
     bucket: BucketName
     region: Region
-    key: Annotated[str, StringConstraints(pattern=r"^[\w./-]+\.tfstate$")] | None = None
-    kms_key_id: Annotated[str, StringConstraints(pattern=r"^arn:aws[\w-]*:kms:")] | None = None
-    assume_role_arn: Annotated[str, StringConstraints(pattern=r"^arn:aws[\w-]*:iam::\d{12}:role/")] | None = None
+    key: (
+        pattern_str(
+            r"^[A-Za-z0-9_./-]+\.tfstate$", "a state key of letters, digits, '_', '.', '/' or '-' ending in .tfstate"
+        )
+        | None
+    ) = None
+    kms_key_id: (
+        pattern_str(
+            r"^arn:aws[a-z-]*:kms:", "a KMS key or alias ARN: arn:aws:kms:<region>:<account>:key/<id> or :alias/<name>"
+        )
+        | None
+    ) = None
+    assume_role_arn: (
+        pattern_str(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/", "an IAM role ARN: arn:aws:iam::<account>:role/<name>")
+        | None
+    ) = None
 
 
 class Environment(CatalogModel):
@@ -85,7 +100,7 @@ class Environment(CatalogModel):
     emulator: bool = Field(False, description="True only for `local`: every endpoint is the embedded emulator.")
     backend: Backend | None = Field(None, description="S3 state backend; required unless emulator is true.")
     deploy_role_name: RoleName | None = Field(None, description="Overrides platform.deploy_role_name.")
-    tags: dict[str, TagValue] = Field(default_factory=dict, description="Overrides of the platform tags.")
+    tags: dict[str, TagValue] = Field(default={}, description="Overrides of the platform tags.")
 
     @field_validator("tags")
     @classmethod
@@ -111,5 +126,3 @@ def resolve_tags(platform: Platform, env: Environment) -> dict[str, str]:
 
 def missing_mandatory_tags(tags: dict[str, str]) -> list[str]:
     return [key for key in MANDATORY_TAGS if not tags.get(key)]
-
-

@@ -21,8 +21,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from platformctl.catalog.base import ENV_NAMES, CatalogModel
-from platformctl.errors import UsageError
+from platformctl.catalog.base import ENV_NAMES, CatalogModel, pattern_str
 from platformctl.paths import MODULES_DIR
 
 # The module's default security-critical list; the catalog extends it and validates against it.
@@ -31,20 +30,30 @@ DEFAULT_HIGH_PRIORITY_FILE = MODULES_DIR / "eventbridge-central-bus" / "routing"
 API_CALL = "AWS API Call via CloudTrail"
 SIGN_IN = "AWS Console Sign In via CloudTrail"
 
-EventSource = Annotated[str, StringConstraints(pattern=r"^[a-z0-9.-]+\.amazonaws\.com$")]
-EventName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9]{1,127}$")]
+EventSource = pattern_str(r"^[a-z0-9.-]+\.amazonaws\.com$", "a CloudTrail event source such as s3.amazonaws.com")
+EventName = pattern_str(
+    r"^[A-Za-z][A-Za-z0-9]{1,127}$", "an API action name such as PutBucketPolicy (letters and digits)"
+)
 DetailType = Annotated[str, StringConstraints(min_length=1, max_length=128)]
-OrganizationId = Annotated[str, StringConstraints(pattern=r"^o-[a-z0-9]{10,32}$")]
-OuPath = Annotated[
-    str, StringConstraints(pattern=r"^o-[a-z0-9]{10,32}/r-[a-z0-9]{4,32}/(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}/)+\*?$")
-]
-OuOrRootId = Annotated[str, StringConstraints(pattern=r"^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$")]
-Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")]
-SecretArn = Annotated[
-    str, StringConstraints(pattern=r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
-]
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
-SyntheticSource = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$")]
+OrganizationId = pattern_str(
+    r"^o-[a-z0-9]{10,32}$", "an AWS Organizations id: o- followed by 10-32 lower-case letters or digits"
+)
+OuPath = pattern_str(
+    r"^o-[a-z0-9]{10,32}/r-[a-z0-9]{4,32}/(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}/)+\*?$",
+    "an OU path such as o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ (optionally ending in *)",
+)
+OuOrRootId = pattern_str(
+    r"^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$", "an OU id (ou-xxxx-xxxxxxxx) or a root id (r-xxxx)"
+)
+Region = pattern_str(r"^[a-z]{2}(-[a-z]+)+-[0-9]$", "an AWS region code such as eu-west-1")
+SecretArn = pattern_str(
+    r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$",
+    "a Secrets Manager secret ARN: arn:aws:secretsmanager:<region>:<account>:secret:<name>",
+)
+_ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
+SyntheticSource = pattern_str(
+    r"^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$", "a dotted lower-case source name such as platform.synthetic"
+)
 
 
 @cache
@@ -58,13 +67,11 @@ class HighPriority(CatalogModel):
 
     include_defaults: bool = True
     # CloudTrail eventSource -> eventNames, e.g. {"s3.amazonaws.com": ["PutBucketPolicy"]}
-    extra_event_names: dict[EventSource, Annotated[list[EventName], Field(min_length=1)]] = Field(
-        default_factory=dict
-    )
+    extra_event_names: dict[EventSource, Annotated[list[EventName], Field(min_length=1)]] = Field(default={})
     # eventSources whose every non-read-only call is security-critical (like IAM by default)
-    extra_write_event_sources: list[EventSource] = Field(default_factory=list)
+    extra_write_event_sources: list[EventSource] = Field(default=[])
     # whole detail-types, e.g. "Security Hub Findings - Imported"
-    extra_detail_types: list[DetailType] = Field(default_factory=list)
+    extra_detail_types: list[DetailType] = Field(default=[])
 
     @field_validator("extra_detail_types")
     @classmethod
@@ -79,9 +86,16 @@ class HighPriority(CatalogModel):
 
     def classification(self) -> dict[str, Any]:
         """Merged classification, mirroring routing/main.tf (write sources absorb name lists)."""
-        base = default_high_priority() if self.include_defaults else {
-            "write_event_sources": [], "event_names": {}, "detail_types": [], "root_sign_in": False,
-        }
+        base = (
+            default_high_priority()
+            if self.include_defaults
+            else {
+                "write_event_sources": [],
+                "event_names": {},
+                "detail_types": [],
+                "root_sign_in": False,
+            }
+        )
         write_sources = sorted(set(base["write_event_sources"]) | set(self.extra_write_event_sources))
         names: dict[str, set[str]] = {}
         for source, source_names in [*base["event_names"].items(), *self.extra_event_names.items()]:
@@ -99,10 +113,10 @@ class SourceFilters(CatalogModel):
     """What the forwarders drop in the source accounts (each event forwarded costs money)."""
 
     drop_read_only: bool = True
-    exclude_event_sources: list[EventSource] = Field(default_factory=list)
-    exclude_event_names: list[EventName] = Field(default_factory=list)
+    exclude_event_sources: list[EventSource] = Field(default=[])
+    exclude_event_names: list[EventName] = Field(default=[])
     # service events forwarded besides console sign-ins and GuardDuty findings
-    extra_detail_types: list[DetailType] = Field(default_factory=list)
+    extra_detail_types: list[DetailType] = Field(default=[])
 
     @field_validator("extra_detail_types")
     @classmethod
@@ -112,15 +126,25 @@ class SourceFilters(CatalogModel):
         return value
 
 
-class Delivery(CatalogModel):
-    """Retry, DLQ, queue and archive settings."""
+class ForwarderDelivery(CatalogModel):
+    """Retry and DLQ of a forwarder rule's target: `delivery` of modules/eventbridge-forwarder."""
 
-    maximum_event_age_seconds: int = Field(86400, ge=60, le=86400)
+    maximum_event_age_in_seconds: int = Field(86400, ge=60, le=86400, validation_alias="maximum_event_age_seconds")
     maximum_retry_attempts: int = Field(185, ge=0, le=185)
+    dlq_message_retention_seconds: int = Field(1209600, ge=60, le=1209600)
+
+
+class BusDelivery(ForwarderDelivery):
+    """Retry, DLQ and queue settings: `delivery` of modules/eventbridge-central-bus."""
+
     queue_max_receive_count: int = Field(5, ge=1, le=1000)
     message_retention_seconds: int = Field(345600, ge=60, le=1209600)
-    dlq_message_retention_seconds: int = Field(1209600, ge=60, le=1209600)
     visibility_timeout_seconds: int = Field(60, ge=0, le=43200)
+
+
+class Delivery(BusDelivery):
+    """The catalog's delivery section: the bus and forwarder settings, plus archive and DLQ encryption."""
+
     archive_retention_days: int = Field(30, ge=1, le=3650)
     # "kms": a CMK per source account and region; "sqs_managed": SSE-SQS (cheaper at StackSet scale)
     forwarder_dlq_encryption: Literal["kms", "sqs_managed"] = "kms"
@@ -155,7 +179,7 @@ class Alarms(CatalogModel):
 class ApiDestination(CatalogModel):
     """Optional HTTP ingestion; the credential is a Secrets Manager reference, never a value."""
 
-    endpoint_url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")]
+    endpoint_url: pattern_str(r"^https://\S+$", "an https:// URL without spaces")
     http_method: Literal["POST", "PUT", "PATCH"] = "POST"
     invocation_rate_limit_per_second: int = Field(20, ge=1, le=300)
     events: Literal["high_priority", "all"] = "high_priority"
@@ -180,14 +204,13 @@ class PrincipalScope(CatalogModel):
     mode: Literal["organization", "organizational_units", "accounts"]
     # defaults to organization.id of config/platform.yaml
     organization_id: OrganizationId | None = None
-    ou_paths: list[OuPath] = Field(default_factory=list)
+    ou_paths: list[OuPath] = Field(default=[])
 
     @model_validator(mode="after")
     def _fields_match_mode(self) -> PrincipalScope:
         if self.mode == "organizational_units" and not self.ou_paths:
             raise ValueError(
-                "ou_paths is required for mode organizational_units, "
-                "e.g. [\"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*\"]"
+                'ou_paths is required for mode organizational_units, e.g. ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"]'
             )
         if self.mode != "organizational_units" and self.ou_paths:
             raise ValueError("ou_paths is only used with mode organizational_units")
@@ -312,121 +335,3 @@ class EventingCatalog(CatalogModel):
             delivery=entry.delivery or self.defaults.delivery,
             alarms=entry.alarms or self.defaults.alarms,
         )
-
-
-def to_tfvars(
-    eventing_catalog: EventingCatalog,
-    env: str,
-    source_account_ids: list[str],
-    *,
-    organization_id: str | None = None,
-    central_account_id: str | None = None,
-) -> dict[str, Any]:
-    """Inputs of the eventing modules for one environment.
-
-    Returns {"rollout_mode", "source_account_ids", "central_bus", "forwarder", "stackset"}:
-    `central_bus`, `forwarder` and `stackset` hold exactly the variables of
-    modules/eventbridge-central-bus, modules/eventbridge-forwarder (one instance per source
-    account alias) and modules/eventbridge-forwarder-stackset (None in alias mode); the env root
-    adds name_prefix, tags, alarm_topic_arn and central_bus_arn.
-    """
-    if env not in eventing_catalog.environments:
-        raise UsageError(f"config/eventing.yaml has no entry for environment {env!r}")
-    entry = eventing_catalog.environments[env]
-    settings = eventing_catalog.settings_for(env)
-    sources = sorted(set(source_account_ids))
-    bad = [account for account in sources if not _ACCOUNT_ID.match(account)]
-    if bad:
-        raise UsageError(f"environment {env!r}: source account ids {bad} are not 12-digit account ids")
-
-    if entry.rollout.mode == "aliases" and entry.principal_scope.mode == "accounts" and not sources:
-        raise UsageError(
-            f"environment {env!r}: principal_scope.mode accounts needs source accounts "
-            "(accounts.sources in the environment catalog)"
-        )
-
-    scope = entry.principal_scope
-    org_id = scope.organization_id or organization_id
-    if scope.mode == "organization" and org_id is None:
-        raise UsageError(
-            f"environment {env!r}: principal_scope.mode organization needs an organization id "
-            "(organization.id in config/platform.yaml or principal_scope.organization_id)"
-        )
-    if scope.mode == "organizational_units" and organization_id is not None:
-        foreign = sorted(path for path in scope.ou_paths if not path.startswith(f"{organization_id}/"))
-        if foreign:
-            raise UsageError(f"environment {env!r}: ou_paths {foreign} are not in organization {organization_id}")
-
-    synthetic = eventing_catalog.synthetic_event_source if entry.synthetic_events else None
-    filters = settings.source_filters
-    high = settings.high_priority
-    delivery = settings.delivery
-    alarms = settings.alarms
-    # Whatever the central bus treats as a critical detail-type must also be forwarded.
-    forwarded_detail_types = sorted(set(filters.extra_detail_types) | set(high.extra_detail_types))
-
-    central_bus = {
-        "principal_scope": {
-            "mode": scope.mode,
-            "organization_id": org_id if scope.mode == "organization" else None,
-            "ou_paths": sorted(scope.ou_paths),
-            "account_ids": sources if scope.mode == "accounts" else [],
-        },
-        "high_priority": {
-            "include_defaults": high.include_defaults,
-            "extra_event_names": {
-                source: sorted(set(names)) for source, names in sorted(high.extra_event_names.items())
-            },
-            "extra_write_event_sources": sorted(set(high.extra_write_event_sources)),
-            "extra_detail_types": sorted(set(high.extra_detail_types)),
-        },
-        "synthetic_event_source": synthetic,
-        "delivery": {
-            "maximum_event_age_in_seconds": delivery.maximum_event_age_seconds,
-            "maximum_retry_attempts": delivery.maximum_retry_attempts,
-            "queue_max_receive_count": delivery.queue_max_receive_count,
-            "message_retention_seconds": delivery.message_retention_seconds,
-            "dlq_message_retention_seconds": delivery.dlq_message_retention_seconds,
-            "visibility_timeout_seconds": delivery.visibility_timeout_seconds,
-        },
-        "archive_retention_days": delivery.archive_retention_days,
-        "alarms": alarms.model_dump(),
-        "api_destination": entry.api_destination.model_dump() if entry.api_destination else None,
-    }
-    forwarder = {
-        "filters": {
-            "drop_read_only": filters.drop_read_only,
-            "exclude_event_sources": sorted(set(filters.exclude_event_sources)),
-            "exclude_event_names": sorted(set(filters.exclude_event_names)),
-            "extra_detail_types": forwarded_detail_types,
-        },
-        "synthetic_event_source": synthetic,
-        "delivery": {
-            "maximum_event_age_in_seconds": delivery.maximum_event_age_seconds,
-            "maximum_retry_attempts": delivery.maximum_retry_attempts,
-            "dlq_message_retention_seconds": delivery.dlq_message_retention_seconds,
-        },
-        "dlq_encryption": delivery.forwarder_dlq_encryption,
-    }
-    stackset = None
-    if isinstance(entry.rollout, StackSetRollout):
-        rollout = entry.rollout
-        exclude = [central_account_id] if rollout.exclude_central_account and central_account_id else []
-        stackset = {
-            "organizational_unit_ids": sorted(set(rollout.organizational_unit_ids)),
-            "regions": sorted(set(rollout.regions)),
-            "call_as": rollout.call_as,
-            "exclude_account_ids": exclude,
-            "operation_preferences": {
-                "max_concurrent_percentage": rollout.max_concurrent_percentage,
-                "failure_tolerance_percentage": rollout.failure_tolerance_percentage,
-                "region_concurrency_type": rollout.region_concurrency_type,
-            },
-        }
-    return {
-        "rollout_mode": entry.rollout.mode,
-        "source_account_ids": sources if entry.rollout.mode == "aliases" else [],
-        "central_bus": central_bus,
-        "forwarder": forwarder,
-        "stackset": stackset,
-    }

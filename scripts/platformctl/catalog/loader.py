@@ -1,22 +1,24 @@
 """Load and validate the whole catalog, collecting every problem before failing.
 
 A problem is reported as `file:line: key.path: reason`. Unknown keys are errors (models forbid
-extras), so a typo never silently falls back to a default.
+extras), so a typo never silently falls back to a default. Every rule runs here, at load time:
+per-file rules in the models, cross-file rules in platformctl.catalog.rules. A catalog that loads
+can always be resolved and rendered; nothing later in the pipeline raises on catalog content.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import ValidationError
 
-from platformctl.catalog.apis import ApiEntry, load_api_entries
+from platformctl.catalog.apis import CATALOG_DIR, ApiEntry
 from platformctl.catalog.base import ENV_NAMES, CatalogModel
-from platformctl.catalog.environments import Environment, Platform, missing_mandatory_tags, resolve_tags
+from platformctl.catalog.environments import Environment, Platform, resolve_tags
 from platformctl.catalog.eventing import EventingCatalog
-from platformctl.catalog.streams import StreamEntry, load_stream_entries
+from platformctl.catalog.streams import StreamEntry
 from platformctl.catalog.warehouse import WarehouseCatalog
 from platformctl.catalog.yamlsource import YamlDocument, read_yaml, validation_problems
 from platformctl.errors import CatalogError, CatalogProblem
@@ -33,7 +35,10 @@ class Catalog:
     streams: list[StreamEntry]
     apis: list[ApiEntry]
     eventing: EventingCatalog
+    # Every file read, by its display path (config/...), and the document behind each entry.
     sources: dict[str, YamlDocument] = field(default_factory=dict, compare=False, repr=False)
+    api_documents: dict[str, YamlDocument] = field(default_factory=dict, compare=False, repr=False)
+    stream_documents: dict[str, YamlDocument] = field(default_factory=dict, compare=False, repr=False)
 
     def environment(self, name: str) -> Environment:
         return self.environments[name]
@@ -56,82 +61,132 @@ class _Collector:
 
     def read(self, path: Path) -> YamlDocument | None:
         try:
-            document = read_yaml(path, self.display(path))
+            document = read_yaml(path, self.display(path), root=self.root)
         except CatalogError as exc:
             self.problems.extend(exc.problems)
             return None
         self.documents[document.display] = document
         return document
 
-    def validate(self, document: YamlDocument, model: type[M], context: dict[str, Any] | None = None) -> M | None:
+    def validate(self, document: YamlDocument, model: type[M]) -> M | None:
         try:
-            return model.model_validate(document.data, context=context)
+            # YAML speaks the catalog's spelling only; module names are for the resolver.
+            return model.model_validate(document.data, by_alias=True, by_name=False)
         except ValidationError as exc:
             self.problems.extend(validation_problems(document, exc.errors()))
             return None
 
+    def load(self, path: Path, model: type[M]) -> tuple[M, YamlDocument] | None:
+        document = self.read(path)
+        if document is None:
+            return None
+        entry = self.validate(document, model)
+        return None if entry is None else (entry, document)
+
+    def required(self, path: Path, model: type[M]) -> M | None:
+        if not path.exists() and not path.is_symlink():
+            self.problems.append(CatalogProblem(self.display(path), "", "file is missing"))
+            return None
+        loaded = self.load(path, model)
+        return None if loaded is None else loaded[0]
+
+    def entries(self, directory: Path, model: type[M], name_key: str) -> dict[str, tuple[M, YamlDocument]]:
+        """One entry per *.yaml/*.yml file whose `name_key` must equal the file's stem, once."""
+        found: dict[str, tuple[M, YamlDocument]] = {}
+        seen: dict[str, str] = {}
+        for path in sorted(directory.glob("*.y*ml")) if directory.is_dir() else []:
+            if path.suffix not in (".yaml", ".yml"):
+                continue
+            shown = self.display(path)
+            if path.stem in seen:
+                self.problems.append(
+                    CatalogProblem(
+                        shown, "", f"{seen[path.stem]} already defines {path.stem!r}; keep one of the two files"
+                    )
+                )
+                continue
+            seen[path.stem] = shown
+            loaded = self.load(path, model)
+            if loaded is None:
+                continue
+            entry, document = loaded
+            if getattr(entry, name_key) != path.stem:
+                self.problems.append(document.problem((name_key,), f"must be {path.stem!r} to match the file name"))
+                continue
+            found[path.stem] = loaded
+        return found
+
 
 def load_catalog(root: Path) -> Catalog:
     """Read config/ under `root`; raise CatalogError listing every problem found."""
+    from platformctl.catalog import rules  # rules read the loaded models; kept apart from I/O
+
     collector = _Collector(root)
-    platform_doc = collector.read(root / "platform.yaml") if (root / "platform.yaml").is_file() else None
-    if platform_doc is None and not collector.problems:
-        collector.problems.append(CatalogProblem(collector.display(root / "platform.yaml"), "", "file is missing"))
-    platform = collector.validate(platform_doc, Platform) if platform_doc else None
+    platform = collector.required(root / "platform.yaml", Platform)
 
     environments: dict[str, Environment] = {}
+    env_documents: dict[str, YamlDocument] = {}
     env_dir = root / "environments"
     for name in ENV_NAMES:
         path = env_dir / f"{name}.yaml"
-        if not path.is_file():
+        if not path.exists() and not path.is_symlink():
             collector.problems.append(CatalogProblem(collector.display(path), "", "file is missing"))
             continue
-        document = collector.read(path)
-        if document is None:
+        loaded = collector.load(path, Environment)
+        if loaded is None:
             continue
-        env = collector.validate(document, Environment)
-        if env is None:
-            continue
+        env, document = loaded
         if env.name != name:
             collector.problems.append(document.problem(("name",), f"must be {name!r} to match the file name"))
             continue
         environments[name] = env
-        if platform is not None:
-            for tag in missing_mandatory_tags(resolve_tags(platform, env)):
-                collector.problems.append(
-                    document.problem(("tags",), f"mandatory tag {tag} has no value here or in config/platform.yaml")
-                )
-    for stray in sorted(env_dir.glob("*.y*ml")) if env_dir.is_dir() else []:
-        if stray.stem not in ENV_NAMES:
+        env_documents[name] = document
+    for stray in sorted(env_dir.glob("*")) if env_dir.is_dir() else []:
+        if stray.stem not in ENV_NAMES or stray.suffix != ".yaml":
             collector.problems.append(
                 CatalogProblem(
-                    collector.display(stray), "", f"unknown environment; expected one of {', '.join(ENV_NAMES)}"
+                    collector.display(stray),
+                    "",
+                    f"unexpected file; environments are {', '.join(f'{e}.yaml' for e in ENV_NAMES)}",
                 )
             )
 
-    warehouse = _single_file(collector, root / "warehouse.yaml", WarehouseCatalog)
-    eventing = _single_file(collector, root / "eventing.yaml", EventingCatalog)
-    streams: list[StreamEntry] = []
-    try:
-        streams = load_stream_entries(root / "streams", root.parent)
-    except CatalogError as exc:
-        collector.problems.extend(exc.problems)
+    warehouse = collector.required(root / "warehouse.yaml", WarehouseCatalog)
+    eventing = collector.required(root / "eventing.yaml", EventingCatalog)
+    streams = collector.entries(root / "streams", StreamEntry, "table")
+    apis = collector.entries(root.parent / CATALOG_DIR, ApiEntry, "name")
 
-    apis: list[ApiEntry] = []
-    try:
-        apis = [loaded.entry for loaded in load_api_entries(root.parent)]
-    except CatalogError as exc:
-        collector.problems.extend(exc.problems)
+    context = rules.RuleContext(
+        root=root,
+        display=collector.display,
+        documents=collector.documents,
+        platform=platform,
+        environments=environments,
+        env_documents=env_documents,
+        warehouse=warehouse,
+        eventing=eventing,
+        streams={name: entry for name, (entry, _) in streams.items()},
+        stream_documents={name: document for name, (_, document) in streams.items()},
+        apis={name: entry for name, (entry, _) in apis.items()},
+        api_documents={name: document for name, (_, document) in apis.items()},
+    )
+    collector.problems.extend(rules.check(context))
 
     if collector.problems or platform is None or warehouse is None or eventing is None:
-        raise CatalogError(collector.problems)
-    return Catalog(root=root, platform=platform, environments=environments, warehouse=warehouse,
-                   streams=streams, apis=apis, eventing=eventing, sources=collector.documents)
+        raise CatalogError(_unique(collector.problems))
+    return Catalog(
+        root=root,
+        platform=platform,
+        environments=environments,
+        warehouse=warehouse,
+        streams=[entry for entry, _ in streams.values()],
+        apis=[entry for entry, _ in apis.values()],
+        eventing=eventing,
+        sources=collector.documents,
+        api_documents=context.api_documents,
+        stream_documents=context.stream_documents,
+    )
 
 
-def _single_file(collector: _Collector, path: Path, model: type[M]) -> M | None:
-    if not path.is_file():
-        collector.problems.append(CatalogProblem(collector.display(path), "", "file is missing"))
-        return None
-    document = collector.read(path)
-    return collector.validate(document, model) if document else None
+def _unique(problems: list[CatalogProblem]) -> list[CatalogProblem]:
+    return list(dict.fromkeys(problems))

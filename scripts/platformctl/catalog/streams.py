@@ -17,13 +17,11 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from platformctl.catalog.base import ENV_NAMES, CatalogModel, SnakeName
-from platformctl.errors import CatalogError, CatalogProblem
+from platformctl.catalog.base import ENV_NAMES, CatalogModel, SnakeName, pattern_str, repeated
 
 EnvName = Literal["local", "dev", "staging", "prod"]
 Operation = Literal["insert", "update", "delete"]
@@ -34,16 +32,27 @@ BUFFER_SECONDS_MIN, BUFFER_SECONDS_MAX = 0, 900
 RETRY_SECONDS_MAX = 7200
 ALARM_PERIODS = (60, 120, 180, 300, 600, 900, 1800, 3600)
 
-StreamName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")]
-ColumnName = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]{0,254}$")]
+StreamName = pattern_str(
+    r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$",
+    "2-40 lower-case letters, digits or '-', starting with a letter and not ending with '-'",
+)
+ColumnName = pattern_str(
+    r"^[a-z_][a-z0-9_]{0,254}$", "lower-case letters, digits and underscores, not starting with a digit"
+)
 # Plain-key JQ path such as `.type.event`: no pipes, functions or string interpolation can sneak into the
 # routing query the module builds from it.
-JqPath = Annotated[str, StringConstraints(pattern=r"^(\.[A-Za-z_][A-Za-z0-9_]*)+$")]
-ErrorPrefix = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.=/-]{0,200}/$")]
-KinesisStreamArn = Annotated[
-    str, StringConstraints(pattern=r"^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream/[A-Za-z0-9_.-]{1,128}$")
-]
-KmsKeyArn = Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-f0-9-]{36}$")]
+JqPath = pattern_str(r"^(\.[A-Za-z_][A-Za-z0-9_]*)+$", "a plain JQ path such as .type.event (dots and names only)")
+ErrorPrefix = pattern_str(
+    r"^[a-z0-9][a-z0-9_.=/-]{0,200}/$", "an S3 prefix of lower-case letters, digits and _ . = / - ending in '/'"
+)
+KinesisStreamArn = pattern_str(
+    r"^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:[0-9]{12}:stream/[A-Za-z0-9_.-]{1,128}$",
+    "a Kinesis stream ARN: arn:aws:kinesis:<region>:<account>:stream/<name>",
+)
+KmsKeyArn = pattern_str(
+    r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9-]{36}$",
+    "a KMS key ARN: arn:aws:kms:<region>:<account>:key/<uuid>",
+)
 
 # --------------------------------------------------------------------------------------------------------------
 # Glue / Iceberg type grammar
@@ -54,7 +63,7 @@ PRIMITIVE_TYPES = ("boolean", "int", "bigint", "float", "double", "date", "times
 _ALIASES = {"integer": "int", "long": "bigint", "bool": "boolean", "varchar": "string", "char": "string"}
 MAX_TYPE_DEPTH = 10
 DECIMAL_MAX_PRECISION = 38
-_TOKEN = re.compile(r"\s*(?:(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<number>\d+)|(?P<punct>[<>(),:]))")
+_TOKEN = re.compile(r"\s*(?:(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<number>[0-9]+)|(?P<punct>[<>(),:]))")
 
 
 @dataclass(frozen=True)
@@ -218,7 +227,7 @@ def parse_type(text: str) -> IcebergType:
 # --------------------------------------------------------------------------------------------------------------
 
 _TRANSFORM = re.compile(
-    r"^(identity|year|month|day|hour|bucket\[(?P<n>[1-9]\d{0,5})\]|truncate\[(?P<w>[1-9]\d{0,5})\])$"
+    r"^(identity|year|month|day|hour|bucket\[(?P<n>[1-9][0-9]{0,5})\]|truncate\[(?P<w>[1-9][0-9]{0,5})\])$"
 )
 _TRANSFORM_SOURCES = {
     "identity": (*PRIMITIVE_TYPES, "decimal"),
@@ -274,9 +283,9 @@ class Buffering(CatalogModel):
 class Source(CatalogModel):
     type: Literal["direct_put", "kinesis"] = "direct_put"
     # Per environment, because a Kinesis stream lives in each environment's account.
-    stream_arns: dict[EnvName, KinesisStreamArn] = Field(default_factory=dict)
+    stream_arns: dict[EnvName, KinesisStreamArn] = Field(default={})
     kms_key_arns: dict[EnvName, KmsKeyArn] = Field(
-        default_factory=dict, description="The Kinesis stream's CMK per environment, when it uses one."
+        default={}, description="The Kinesis stream's CMK per environment, when it uses one."
     )
 
     @model_validator(mode="after")
@@ -311,13 +320,13 @@ class Stream(CatalogModel):
     """A Firehose stream owned by this entry; its table is the default destination."""
 
     name: StreamName = Field(description="Stream key; deployed as <env>-<name>.")
-    source: Source = Field(default_factory=Source)
-    buffering: Buffering = Field(default_factory=Buffering)
+    source: Source = Field(default=Source())
+    buffering: Buffering = Field(default=Buffering())
     retry_seconds: int = Field(default=300, ge=0, le=RETRY_SECONDS_MAX)
     error_prefix: ErrorPrefix | None = Field(
         default=None, description="Static prefix for failed records, e.g. error/events-1/ (default error/<name>/)."
     )
-    alarms: StreamAlarms = Field(default_factory=StreamAlarms)
+    alarms: StreamAlarms = Field(default=StreamAlarms())
 
     @model_validator(mode="after")
     def _freshness_above_buffering(self) -> Stream:
@@ -361,7 +370,7 @@ class StreamEntry(CatalogModel):
         if len(set(self.environments)) != len(self.environments):
             raise ValueError("environments lists an environment twice")
         names = [c.name for c in self.columns]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
+        duplicates = repeated(names)
         if duplicates:
             raise ValueError(f"duplicate column names: {', '.join(duplicates)}")
         columns = {c.name: c.parsed_type for c in self.columns}
@@ -477,112 +486,3 @@ def check_streams(entries: Sequence[StreamEntry]) -> list[StreamProblem]:
                 )
             )
     return problems
-
-
-def _table_tfvars(entry: StreamEntry) -> dict[str, Any]:
-    columns = []
-    for column in entry.columns:
-        item: dict[str, Any] = {"name": column.name, "type": column.type}
-        if column.comment:
-            item["comment"] = column.comment
-        columns.append(item)
-    return {
-        "description": entry.description,
-        "columns": columns,
-        "partition_spec": [{"column": p.column, "transform": p.transform} for p in entry.partition_spec],
-    }
-
-
-def _destination(entry: StreamEntry) -> dict[str, Any]:
-    item: dict[str, Any] = {"table": entry.table, "operation": entry.operation, "unique_keys": list(entry.unique_keys)}
-    if entry.route is not None:
-        item["route"] = {"field": entry.route.field, "equals": entry.route.equals}
-    return item
-
-
-def _stream_tfvars(owner: StreamEntry, members: list[StreamEntry], env: str) -> dict[str, Any]:
-    stream = owner.stream
-    assert stream is not None
-    source: dict[str, Any] = {"type": stream.source.type}
-    if stream.source.type == "kinesis":
-        source["kinesis_stream_arn"] = stream.source.stream_arns[env]  # type: ignore[index]
-        if env in stream.source.kms_key_arns:
-            source["kinesis_kms_key_arn"] = stream.source.kms_key_arns[env]  # type: ignore[index]
-    return {
-        "source": source,
-        "buffering_size_mib": stream.buffering.size_mib,
-        "buffering_interval_seconds": stream.buffering.interval_seconds,
-        "retry_duration_seconds": stream.retry_seconds,
-        "error_output_prefix": stream.effective_error_prefix,
-        # The default (owner) table first, routed tables by name: stable output.
-        "destinations": [_destination(owner)] + [_destination(m) for m in sorted(members, key=lambda e: e.table)],
-        "alarms": {
-            "freshness_seconds": stream.alarms.freshness_seconds,
-            "throttled_records_threshold": stream.alarms.throttled_records_threshold,
-            "period_seconds": stream.alarms.period_seconds,
-            "evaluation_periods": stream.alarms.evaluation_periods,
-        },
-    }
-
-
-def to_tfvars(entries: Sequence[StreamEntry], env: str) -> dict[str, Any]:
-    """Inputs `tables` and `streams` of modules/firehose-iceberg for one environment.
-
-    Entries not enabled in `env` are left out. Raises CatalogError if cross-entry rules fail.
-    """
-    if env not in ENV_NAMES:
-        raise ValueError(f"unknown environment {env!r}; expected one of {', '.join(ENV_NAMES)}")
-    problems = check_streams(entries)
-    if problems:
-        raise CatalogError(
-            [
-                CatalogProblem(f"config/streams/{p.table}.yaml", ".".join(map(str, p.key_path)), p.reason)
-                for p in problems
-            ]
-        )
-    active = [e for e in entries if env in e.environments]
-    owners = {e.stream.name: e for e in active if e.stream is not None}
-    members: dict[str, list[StreamEntry]] = {name: [] for name in owners}
-    for entry in active:
-        if entry.route is not None:
-            members[entry.route.stream].append(entry)
-    return {
-        "tables": {e.table: _table_tfvars(e) for e in sorted(active, key=lambda e: e.table)},
-        "streams": {name: _stream_tfvars(owners[name], members[name], env) for name in sorted(owners)},
-    }
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Loading config/streams/*.yaml
-# --------------------------------------------------------------------------------------------------------------
-
-
-def load_stream_entries(streams_dir: Path, display_root: Path | None = None) -> list[StreamEntry]:
-    """Read every config/streams/*.yaml; raise CatalogError with `file:line: key.path: reason` lines."""
-    from platformctl.catalog.yamlsource import read_yaml, validation_problems  # keeps the model importable alone
-
-    problems: list[CatalogProblem] = []
-    entries: list[StreamEntry] = []
-    documents = {}
-    for path in sorted(streams_dir.glob("*.y*ml")) if streams_dir.is_dir() else []:
-        display = str(path.relative_to(display_root)) if display_root else str(path)
-        try:
-            document = read_yaml(path, display)
-        except CatalogError as exc:
-            problems.extend(exc.problems)
-            continue
-        try:
-            entry = StreamEntry.model_validate(document.data)
-        except ValidationError as exc:
-            problems.extend(validation_problems(document, exc.errors()))
-            continue
-        if entry.table != path.stem:
-            problems.append(document.problem(("table",), f"must be {path.stem!r} to match the file name"))
-            continue
-        entries.append(entry)
-        documents[entry.table] = document
-    for problem in check_streams(entries):
-        problems.append(documents[problem.table].problem(problem.key_path, problem.reason))
-    if problems:
-        raise CatalogError(problems)
-    return entries

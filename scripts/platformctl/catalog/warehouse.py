@@ -12,11 +12,11 @@ caused it, before Terraform runs.
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from platformctl.catalog.base import ENV_NAMES, CatalogModel
+from platformctl.catalog.base import ENV_NAMES, CatalogModel, pattern_str
 
 Period = Literal["daily", "weekly", "monthly"]
 BreachAction = Literal["log", "emit-metric", "deactivate"]
@@ -33,15 +33,23 @@ LOG_RETENTION_DAYS = (*_DAYS_UP_TO_A_YEAR, *_DAYS_BEYOND_A_YEAR)
 # Refused for ingress: anything wider than a /8 is "the internet" for a database port.
 MIN_INGRESS_PREFIX = 8
 
-VpcId = Annotated[str, StringConstraints(pattern=r"^vpc-[0-9a-f]{8,17}$")]
-SubnetId = Annotated[str, StringConstraints(pattern=r"^subnet-[0-9a-f]{8,17}$")]
-SecurityGroupId = Annotated[str, StringConstraints(pattern=r"^sg-[0-9a-f]{8,17}$")]
-PrefixListId = Annotated[str, StringConstraints(pattern=r"^pl-[0-9a-f]{8,17}$")]
+VpcId = pattern_str(r"^vpc-[0-9a-f]{8,17}$", "a VPC id: vpc- followed by 8-17 hex digits")
+SubnetId = pattern_str(r"^subnet-[0-9a-f]{8,17}$", "a subnet id: subnet- followed by 8-17 hex digits")
+SecurityGroupId = pattern_str(r"^sg-[0-9a-f]{8,17}$", "a security group id: sg- followed by 8-17 hex digits")
+PrefixListId = pattern_str(r"^pl-[0-9a-f]{8,17}$", "a prefix list id: pl- followed by 8-17 hex digits")
 # Same patterns as the module's variables (namespace/workgroup name suffix, database, admin user, schema).
-WarehouseName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$")]
-DatabaseName = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]{0,62}$")]
-AdminUsername = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,126}$")]
-SchemaName = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]{0,126}$")]
+WarehouseName = pattern_str(
+    r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$", "3-32 lower-case letters, digits or '-', starting with a letter"
+)
+DatabaseName = pattern_str(
+    r"^[a-z_][a-z0-9_]{0,62}$", "1-63 lower-case letters, digits or underscores, not starting with a digit"
+)
+AdminUsername = pattern_str(
+    r"^[a-z][a-z0-9_]{0,126}$", "1-127 lower-case letters, digits or underscores, starting with a letter"
+)
+SchemaName = pattern_str(
+    r"^[a-z_][a-z0-9_]{0,126}$", "1-127 lower-case letters, digits or underscores, not starting with a digit"
+)
 RESERVED_ADMIN_NAMES = ("admin", "rdsdb", "root", "public")
 
 
@@ -58,15 +66,19 @@ def _ipv4_network(value: str) -> str:
 class Capacity(CatalogModel):
     """RPUs: a base capacity OR a price-performance target, always with a maximum."""
 
-    base_rpu: int | None = Field(
-        default=None, description="RPUs kept for each query: multiple of 8 between 8 and 1024."
+    base_capacity: int | None = Field(
+        default=None,
+        validation_alias="base_rpu",
+        description="RPUs kept for each query: multiple of 8 between 8 and 1024.",
     )
-    max_rpu: int = Field(description="Ceiling on RPUs (multiple of 8, 8-5632); caps the spend rate.")
+    max_capacity: int = Field(
+        validation_alias="max_rpu", description="Ceiling on RPUs (multiple of 8, 8-5632); caps the spend rate."
+    )
     price_performance_level: PricePerformanceLevel | None = Field(
         default=None, description="AI-driven scaling instead of base_rpu: 1 (cheapest) ... 100 (fastest)."
     )
 
-    @field_validator("base_rpu")
+    @field_validator("base_capacity")
     @classmethod
     def _base_rpu_step(cls, value: int | None) -> int | None:
         if value is not None and (value % RPU_STEP or not BASE_RPU_MIN <= value <= BASE_RPU_MAX):
@@ -75,7 +87,7 @@ class Capacity(CatalogModel):
             )
         return value
 
-    @field_validator("max_rpu")
+    @field_validator("max_capacity")
     @classmethod
     def _max_rpu_step(cls, value: int) -> int:
         if value % RPU_STEP or not MAX_RPU_MIN <= value <= MAX_RPU_MAX:
@@ -84,12 +96,14 @@ class Capacity(CatalogModel):
 
     @model_validator(mode="after")
     def _one_mode(self) -> Capacity:
-        if self.base_rpu is not None and self.price_performance_level is not None:
+        if self.base_capacity is not None and self.price_performance_level is not None:
             raise ValueError("base_rpu and price_performance_level are alternative capacity modes: set one, not both")
-        if self.base_rpu is None and self.price_performance_level is None:
+        if self.base_capacity is None and self.price_performance_level is None:
             raise ValueError("set a capacity mode: base_rpu (e.g. 8) or price_performance_level (1, 25, 50, 75, 100)")
-        if self.base_rpu is not None and self.max_rpu < self.base_rpu:
-            raise ValueError(f"max_rpu ({self.max_rpu}) must be greater than or equal to base_rpu ({self.base_rpu})")
+        if self.base_capacity is not None and self.max_capacity < self.base_capacity:
+            raise ValueError(
+                f"max_rpu ({self.max_capacity}) must be greater than or equal to base_rpu ({self.base_capacity})"
+            )
         return self
 
 
@@ -97,7 +111,7 @@ class UsageLimit(CatalogModel):
     """A ceiling in RPU-hours per period, and what happens when it is reached."""
 
     period: Period
-    rpu_hours: int = Field(gt=0, description="RPU-hours allowed per period.")
+    amount: int = Field(gt=0, validation_alias="rpu_hours", description="RPU-hours allowed per period.")
     breach_action: BreachAction = Field(
         description="log: record only; emit-metric: publish a metric (alarmed); deactivate: refuse new queries."
     )
@@ -107,22 +121,26 @@ class DataSharingLimit(CatalogModel):
     """A ceiling on data shared across Regions, in TB per period."""
 
     period: Period
-    terabytes: int = Field(gt=0)
+    amount: int = Field(gt=0, validation_alias="terabytes", description="Terabytes shared per period.")
     breach_action: BreachAction
 
 
 class Network(CatalogModel):
     vpc_id: VpcId
     subnet_ids: list[SubnetId] = Field(description="At least three subnets, one per Availability Zone.")
-    allowed_cidrs: list[str] = Field(default_factory=list, description="IPv4 CIDRs allowed to connect on 5439.")
-    allowed_security_group_ids: list[SecurityGroupId] = Field(
-        default_factory=list, description="Security groups allowed to connect on 5439."
+    ingress_cidrs: list[str] = Field(
+        default=[], validation_alias="allowed_cidrs", description="IPv4 CIDRs allowed to connect on 5439."
+    )
+    ingress_security_group_ids: list[SecurityGroupId] = Field(
+        default=[],
+        validation_alias="allowed_security_group_ids",
+        description="Security groups allowed to connect on 5439.",
     )
     egress_cidrs: list[str] = Field(
-        default_factory=list, description="HTTPS destinations, e.g. the VPC CIDR with the Glue/STS/KMS endpoints."
+        default=[], description="HTTPS destinations, e.g. the VPC CIDR with the Glue/STS/KMS endpoints."
     )
     egress_prefix_list_ids: list[PrefixListId] = Field(
-        default_factory=list, description="HTTPS destination prefix lists, e.g. the S3 gateway endpoint's."
+        default=[], description="HTTPS destination prefix lists, e.g. the S3 gateway endpoint's."
     )
 
     @field_validator("subnet_ids")
@@ -132,25 +150,30 @@ class Network(CatalogModel):
             raise ValueError("lists a subnet twice")
         if len(value) < 3:
             raise ValueError(f"needs at least 3 subnets, one per Availability Zone (got {len(value)})")
-        return value
+        return sorted(value)
 
-    @field_validator("allowed_cidrs")
+    @field_validator("ingress_security_group_ids", "egress_prefix_list_ids")
+    @classmethod
+    def _sorted(cls, value: list[str]) -> list[str]:
+        return sorted(value)
+
+    @field_validator("ingress_cidrs")
     @classmethod
     def _private_ingress(cls, value: list[str]) -> list[str]:
         cidrs = [_ipv4_network(c) for c in value]
         for cidr in cidrs:
             if ipaddress.IPv4Network(cidr).prefixlen < MIN_INGRESS_PREFIX:
                 raise ValueError(f"{cidr} would open port 5439 to the internet; use /{MIN_INGRESS_PREFIX} or narrower")
-        return cidrs
+        return sorted(cidrs)
 
     @field_validator("egress_cidrs")
     @classmethod
     def _egress_cidrs(cls, value: list[str]) -> list[str]:
-        return [_ipv4_network(c) for c in value]
+        return sorted(_ipv4_network(c) for c in value)
 
     @model_validator(mode="after")
     def _someone_can_connect(self) -> Network:
-        if not self.allowed_cidrs and not self.allowed_security_group_ids:
+        if not self.ingress_cidrs and not self.ingress_security_group_ids:
             raise ValueError("set allowed_cidrs or allowed_security_group_ids: nobody could reach the warehouse")
         return self
 
@@ -169,17 +192,21 @@ class WarehouseEnvironment(CatalogModel):
     """The warehouse of one environment."""
 
     name: WarehouseName = Field(default="warehouse", description="Namespace/workgroup are '<env>-<name>'.")
-    database: DatabaseName = "analytics"
+    db_name: DatabaseName = Field(default="analytics", validation_alias="database")
     admin_username: AdminUsername = "platform_admin"
     protected: bool = Field(description="Deletion guard (prevent_destroy variant). Must be true for prod.")
     capacity: Capacity
-    max_query_execution_time_seconds: int = Field(ge=1, le=MAX_QUERY_SECONDS)
+    max_query_execution_time: int = Field(
+        ge=1, le=MAX_QUERY_SECONDS, validation_alias="max_query_execution_time_seconds", description="Seconds."
+    )
     usage_limits: list[UsageLimit] = Field(min_length=1, description="At least one RPU-hour ceiling.")
     cross_region_datasharing_limit: DataSharingLimit | None = None
     network: Network
     log_retention_days: int = 365
-    external_schema: SchemaName = Field(default="lakehouse", description="Schema that mounts the lakehouse.")
-    alarms: Alarms = Field(default_factory=Alarms)
+    external_schema_name: SchemaName = Field(
+        default="lakehouse", validation_alias="external_schema", description="Schema that mounts the lakehouse."
+    )
+    alarms: Alarms = Field(default=Alarms())
 
     @field_validator("admin_username")
     @classmethod
@@ -207,7 +234,7 @@ class WarehouseEnvironment(CatalogModel):
                     " keep one and set its rpu_hours"
                 )
             seen.add(key)
-        return value
+        return sorted(value, key=lambda limit: (limit.period, limit.breach_action))
 
 
 class WarehouseCatalog(CatalogModel):
@@ -235,9 +262,7 @@ class WarehouseCatalog(CatalogModel):
             if limit.breach_action != "deactivate":
                 continue
             warned = any(
-                other.period == limit.period
-                and other.breach_action != "deactivate"
-                and other.rpu_hours < limit.rpu_hours
+                other.period == limit.period and other.breach_action != "deactivate" and other.amount < limit.amount
                 for other in prod.usage_limits
             )
             if not warned:
@@ -252,42 +277,3 @@ class WarehouseCatalog(CatalogModel):
             return self.environments[env]
         except KeyError:
             raise ValueError(f"unknown environment {env!r}; expected one of {', '.join(ENV_NAMES)}") from None
-
-
-def to_tfvars(catalog: WarehouseCatalog, env: str) -> dict[str, Any]:
-    """Inputs of modules/redshift-serverless for `env` (besides name_prefix, tags, alarm_topic_arn, lakehouse)."""
-    settings = catalog.environment(env)
-    capacity = settings.capacity
-    network = settings.network
-    limit = settings.cross_region_datasharing_limit
-    return {
-        "name": settings.name,
-        "environment": env,
-        "protected": settings.protected,
-        "db_name": settings.database,
-        "admin_username": settings.admin_username,
-        "capacity": {
-            "base_capacity": capacity.base_rpu,
-            "max_capacity": capacity.max_rpu,
-            "price_performance_level": capacity.price_performance_level,
-        },
-        "max_query_execution_time": settings.max_query_execution_time_seconds,
-        "usage_limits": [
-            {"period": u.period, "amount": u.rpu_hours, "breach_action": u.breach_action}
-            for u in sorted(settings.usage_limits, key=lambda u: (u.period, u.breach_action))
-        ],
-        "cross_region_datasharing_limit": None
-        if limit is None
-        else {"period": limit.period, "amount": limit.terabytes, "breach_action": limit.breach_action},
-        "network": {
-            "vpc_id": network.vpc_id,
-            "subnet_ids": sorted(network.subnet_ids),
-            "ingress_cidrs": sorted(network.allowed_cidrs),
-            "ingress_security_group_ids": sorted(network.allowed_security_group_ids),
-            "egress_cidrs": sorted(network.egress_cidrs),
-            "egress_prefix_list_ids": sorted(network.egress_prefix_list_ids),
-        },
-        "log_retention_days": settings.log_retention_days,
-        "external_schema_name": settings.external_schema,
-        "alarms": settings.alarms.model_dump(),
-    }

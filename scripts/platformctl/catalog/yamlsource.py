@@ -9,6 +9,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
+from platformctl.catalog.base import PATTERN_WORDS
 from platformctl.errors import CatalogProblem
 
 
@@ -56,16 +57,70 @@ def _reason(error: dict[str, Any]) -> str:
         return "unknown key (check the spelling; see the catalog reference in README.md)"
     if error["type"] == "missing":
         return "required key is missing"
+    if error["type"] == "string_pattern_mismatch":
+        pattern = str(error.get("ctx", {}).get("pattern", ""))
+        allowed = PATTERN_WORDS.get(pattern, "a value in the documented format")
+        return f"{_shown(error.get('input'))} is not valid: expected {allowed}"
     return str(error["msg"]).removeprefix("Value error, ")
 
 
-def read_yaml(path: Path, display: str) -> YamlDocument:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
+def _shown(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit // 2]}...{text[-limit // 2 :]}"
+
+
+# Catalog files are small and hand-written: anything larger is a mistake (or an attack on the
+# runner), refused before parsing so no check can take minutes.
+MAX_FILE_BYTES = 1024 * 1024
+# Aliases share nodes in ruamel's tree; expanding them to plain data is what blows up. This bounds
+# the expanded size (a "billion laughs" document stops here, in milliseconds).
+MAX_EXPANDED_NODES = 200_000
+
+
+def inside_problem(path: Path, root: Path, display: str) -> CatalogProblem | None:
+    """Why `path` may not be read as part of the catalog under `root`, or None.
+
+    A symlink is followed first: a link to anything outside config/ would put that file (any file
+    on the runner) into plans and CI artifacts."""
     try:
-        text = path.read_text(encoding="utf-8")
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return CatalogProblem(display, "", "does not exist (or is a broken symlink)")
+    if not resolved.is_relative_to(root.resolve()):
+        return CatalogProblem(
+            display, "", f"resolves to {resolved}, outside {root.name}/; keep catalog files inside it"
+        )
+    if not resolved.is_file():
+        return CatalogProblem(display, "", "is not a regular file")
+    return None
+
+
+def read_yaml(path: Path, display: str, root: Path | None = None) -> YamlDocument:
+    """Parse one catalog file: inside `root` (if given), UTF-8, at most MAX_FILE_BYTES, no duplicate
+    keys and no alias bombs."""
+    if root is not None:
+        problem = inside_problem(path, root, display)
+        if problem is not None:
+            from platformctl.errors import CatalogError
+
+            raise CatalogError([problem])
+    try:
+        raw = path.read_bytes()
     except OSError as exc:
         raise _single(display, "", f"cannot read: {exc.strerror}") from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise _single(display, "", f"file is {len(raw):,} bytes; catalog files may be at most {MAX_FILE_BYTES:,} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise _single(
+            f"{display}:{line}",
+            "",
+            f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}; save the file as UTF-8",
+        ) from exc
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
     try:
         node = yaml.load(text)
     except MarkedYAMLError as exc:
@@ -73,11 +128,20 @@ def read_yaml(path: Path, display: str) -> YamlDocument:
         where = f"{display}:{mark.line + 1}" if mark else display
         reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         raise _single(where, "", f"invalid YAML: {reason}") from exc
+    except RecursionError as exc:
+        raise _single(display, "", "invalid YAML: nested too deeply") from exc
     except Exception as exc:  # ruamel raises a few non-marked errors (e.g. duplicate anchors)
         raise _single(display, "", f"invalid YAML: {exc}") from exc
     if not isinstance(node, CommentedMap):
         raise _single(display, "", "the document must be a mapping of keys to values")
-    return YamlDocument(path, display, node)
+    try:
+        return YamlDocument(path, display, node)
+    except _ExpansionError as exc:
+        raise _single(display, "", str(exc)) from exc
+
+
+class _ExpansionError(ValueError):
+    pass
 
 
 def _single(where: str, key_path: str, reason: str) -> Exception:
@@ -86,11 +150,29 @@ def _single(where: str, key_path: str, reason: str) -> Exception:
     return CatalogError([CatalogProblem(where, key_path, reason)])
 
 
-def _to_plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(k): _to_plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_to_plain(v) for v in node]
-    if hasattr(node, "isoformat") and not isinstance(node, str):
-        return node.isoformat()
-    return node
+def _to_plain(root: Any) -> Any:
+    """ruamel's tree as plain data, refusing self-referencing aliases and oversized expansions."""
+    budget = [MAX_EXPANDED_NODES]
+    active: set[int] = set()
+
+    def plain(node: Any) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _ExpansionError(
+                f"aliases expand to more than {MAX_EXPANDED_NODES:,} values; write the values out instead"
+            )
+        if isinstance(node, dict | list):
+            if id(node) in active:
+                raise _ExpansionError("an alias refers to a node that contains it (the document never ends)")
+            active.add(id(node))
+            try:
+                if isinstance(node, dict):
+                    return {str(k): plain(v) for k, v in node.items()}
+                return [plain(v) for v in node]
+            finally:
+                active.discard(id(node))
+        if hasattr(node, "isoformat") and not isinstance(node, str):
+            return node.isoformat()
+        return node
+
+    return plain(root)

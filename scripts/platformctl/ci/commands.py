@@ -127,14 +127,13 @@ def apply_check(env: str, plan_path: Path | None) -> None:
 @click.argument("env")
 def drift(env: str) -> None:
     """Plan ENV with -detailed-exitcode against its real state; exit 2 when AWS differs from the code."""
-    from platformctl.catalog.loader import load_catalog
+    from platformctl.catalog import load_inputs
     from platformctl.ci.drift import DriftDetected, check_drift
-    from platformctl.paths import CONFIG_DIR
     from platformctl.tfrun import EnvRunner
     from platformctl.toolchain import ensure_toolchain
 
     _check_env(env)
-    result = check_drift(EnvRunner(ensure_toolchain(), load_catalog(CONFIG_DIR), env))
+    result = check_drift(EnvRunner(ensure_toolchain(), load_inputs(env)))
     if result.drifted:
         raise DriftDetected(f"drift in {env}: {result.headline}; see {_rel(result.summary)}")
     console.print(f"{env}: no drift (AWS matches the code); summary in {_rel(result.summary)}")

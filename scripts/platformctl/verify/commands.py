@@ -12,10 +12,10 @@ from rich.markup import escape
 
 from platformctl import localenv
 from platformctl.awssession import AccountAccess
-from platformctl.catalog.loader import load_catalog
+from platformctl.catalog import load_inputs
 from platformctl.errors import PlatformError, UsageError
 from platformctl.fsutil import write_atomic
-from platformctl.paths import BUILD_DIR, CONFIG_DIR, ROOT
+from platformctl.paths import BUILD_DIR, ROOT
 from platformctl.tfrun import EnvRunner, check_env_name
 from platformctl.toolchain import ensure_toolchain
 from platformctl.verify.drift import run_drift_plan
@@ -107,10 +107,9 @@ def run(
     `local` checks the emulator that `make local` applied to; other environments need AWS credentials.
     """
     check_env_name(env)
-    catalog = load_catalog(CONFIG_DIR)
-    environment = catalog.environment(env)
-    runner = EnvRunner(ensure_toolchain(), catalog, env)
-    if environment.emulator:
+    inputs = load_inputs(env)
+    runner = EnvRunner(ensure_toolchain(), inputs)
+    if inputs.emulator:
         _check_local_state(runner)
     elif not _have_credentials():
         raise UsageError(
@@ -119,18 +118,18 @@ def run(
         )
     options = VerifyOptions(delivery=not skip_delivery, delivery_timeout_seconds=delivery_timeout)
     junit = junit_path or BUILD_DIR / "verify" / env / "junit.xml"
-    endpoint = runner.emulator.url if environment.emulator else None
-    access = AccountAccess.for_env(catalog, env, endpoint)
+    endpoint = runner.emulator.url if inputs.emulator else None
+    access = AccountAccess.for_env(inputs, endpoint)
     console.rule(f"verify {env}" + (f" (emulator {endpoint})" if endpoint else ""))
 
     def verify(outputs: dict[str, Any], drift_runner: EnvRunner | None) -> Any:
         drift = None
         if drift_runner is not None:
-            extra = localenv.EMULATOR_VARS if environment.emulator else ()
+            extra = localenv.EMULATOR_VARS if inputs.emulator else ()
             plan = BUILD_DIR / "verify" / env / "drift.tfplan"
             drift = lambda: run_drift_plan(drift_runner, plan, extra)  # noqa: E731
         return verify_environment(
-            catalog, env, outputs, access, options=options, drift=drift, repo_root=ROOT, on_result=print_result
+            inputs, outputs, access, options=options, drift=drift, repo_root=ROOT, on_result=print_result
         )
 
     if outputs_path is not None and skip_drift:

@@ -1,4 +1,4 @@
-"""Run every check of one environment: intent from the catalog, reality from boto3.
+"""Run every check of one environment: intent from the resolved model, reality from boto3.
 
 `verify_environment` is the whole run without the CLI: the e2e tests call it with their own
 deployment's outputs and account access. Each check is guarded, so one failing API call is one
@@ -13,12 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from platformctl import generate
 from platformctl.awssession import AccountAccess
-from platformctl.catalog import apis as apis_catalog
-from platformctl.catalog import streams as streams_catalog
-from platformctl.catalog import warehouse as warehouse_catalog
-from platformctl.catalog.loader import Catalog
+from platformctl.catalog.inputs import EnvironmentInputs
 from platformctl.eventing.delivery import SourceAccount
 from platformctl.paths import ROOT
 from platformctl.verify import apis, eventing, streams, warehouse
@@ -49,22 +45,21 @@ class Clients:
 
 
 def _api_checks(
-    catalog: Catalog, env: str, outputs: dict[str, Any], clients: Clients, repo_root: Path
+    inputs: EnvironmentInputs, outputs: dict[str, Any], clients: Clients, repo_root: Path
 ) -> Iterator[list[CheckResult]]:
     group = apis.GROUP
     deployed = outputs.get("apis") or {}
-    intended = apis_catalog.to_tfvars(catalog.apis, env)
+    intended = {name: api.model_dump() for name, api in inputs.apis.items()}
     yield run_guarded(group, "every catalog API is deployed", lambda: apis.check_inventory(deployed, intended))
-    entries = {entry.name: entry for entry in catalog.apis}
-    apigateway = clients(catalog.environment(env).accounts.api, "apigateway")
+    apigateway = clients(inputs.accounts.api, "apigateway")
     for key in sorted(set(deployed) & set(intended)):
-        api, entry = deployed[key], entries[key]
+        api, template_vars = deployed[key], inputs.apis[key].template_vars
         spec_text = (repo_root / api["spec_path"]).read_text(encoding="utf-8")
         yield run_guarded(
             group,
             f"{api['rest_api_name']}: routes",
-            lambda api=api, spec_text=spec_text, entry=entry: apis.check_routes(
-                apigateway, api, spec_text, entry.template_vars_for(env)
+            lambda api=api, spec_text=spec_text, template_vars=template_vars: apis.check_routes(
+                apigateway, api, spec_text, template_vars
             ),
         )
         yield run_guarded(
@@ -74,16 +69,14 @@ def _api_checks(
         )
 
 
-def _stream_checks(
-    catalog: Catalog, env: str, outputs: dict[str, Any], clients: Clients
-) -> Iterator[list[CheckResult]]:
+def _stream_checks(inputs: EnvironmentInputs, outputs: dict[str, Any], clients: Clients) -> Iterator[list[CheckResult]]:
     group = streams.GROUP
     lakehouse = outputs.get("lakehouse") or {}
-    intended = streams_catalog.to_tfvars(catalog.streams, env)
+    intended = inputs.lakehouse.model_dump()
     yield run_guarded(
         group, "every catalog stream and table is deployed", lambda: streams.check_inventory(lakehouse, intended)
     )
-    data = catalog.environment(env).accounts.data
+    data = inputs.accounts.data
     firehose, glue = clients(data, "firehose"), clients(data, "glue")
     for stream_name in sorted((lakehouse.get("stream_names") or {}).values()):
         yield run_guarded(
@@ -101,34 +94,32 @@ def _stream_checks(
 
 
 def _eventing_checks(
-    catalog: Catalog, env: str, outputs: dict[str, Any], clients: Clients, options: VerifyOptions
+    inputs: EnvironmentInputs, outputs: dict[str, Any], clients: Clients, options: VerifyOptions
 ) -> Iterator[list[CheckResult]]:
     group = eventing.GROUP
-    environment = catalog.environment(env)
     bus = outputs.get("eventing") or {}
-    settings = generate.eventing_tfvars(catalog, env)
     yield run_guarded(
         group,
         "bus policy",
         lambda: eventing.check_bus_policy(
-            clients(environment.accounts.central, "events"),
+            clients(inputs.accounts.central, "events"),
             bus["bus_arn"],
-            settings["central_bus"]["principal_scope"],
-            catalog.platform.partition,
+            inputs.central_bus.principal_scope.model_dump(),
+            inputs.partition,
         ),
     )
 
     name = "synthetic events reach the intended central queue from every source account"
-    entry = catalog.eventing.environments.get(env)
+    synthetic_source = inputs.central_bus.synthetic_event_source
     if not options.delivery:
         yield [CheckResult.skipped(group, name, "skipped on request (--skip-delivery)")]
         return
-    if entry is None or not entry.synthetic_events:
+    if synthetic_source is None:
         yield [
             CheckResult.skipped(
                 group,
                 name,
-                f"synthetic_events is false for {env} in config/eventing.yaml "
+                f"synthetic_events is false for {inputs.environment} in config/eventing.yaml "
                 "(the bus would not route the check's events; never enabled in prod)",
             )
         ]
@@ -140,11 +131,11 @@ def _eventing_checks(
         sources = [SourceAccount(account, clients(account, "events")) for account in accounts]
         return eventing.check_delivery(
             sources,
-            clients(environment.accounts.central, "sqs"),
+            clients(inputs.accounts.central, "sqs"),
             {"high_priority": check["high_priority_queue_url"], "standard": check["standard_queue_url"]},
-            region=check.get("region") or environment.region,
-            source=catalog.eventing.synthetic_event_source,
-            read_only_forwarded=not catalog.eventing.settings_for(env).source_filters.drop_read_only,
+            region=check.get("region") or inputs.region,
+            source=synthetic_source,
+            read_only_forwarded=not inputs.forwarder.filters.drop_read_only,
             timeout_seconds=options.delivery_timeout_seconds,
             settle_seconds=options.delivery_settle_seconds,
         )
@@ -152,17 +143,15 @@ def _eventing_checks(
     yield run_guarded(group, name, delivery)
 
 
-def _warehouse_checks(
-    catalog: Catalog, env: str, outputs: dict[str, Any], clients: Clients
-) -> Iterator[list[CheckResult]]:
+def _warehouse_checks(inputs: EnvironmentInputs, outputs: dict[str, Any], clients: Clients) -> Iterator[list[CheckResult]]:
     group = warehouse.GROUP
-    intended = warehouse_catalog.to_tfvars(catalog.warehouse, env)
+    intended = inputs.warehouse.model_dump()
     # The module names the workgroup <name_prefix>-<name>, the prefix being the environment.
-    name = f"workgroup {env}-{intended['name']}: AVAILABLE with the intended capacity"
-    if catalog.environment(env).emulator:
+    name = f"workgroup {inputs.environment}-{intended['name']}: AVAILABLE with the intended capacity"
+    if inputs.emulator:
         yield [CheckResult.skipped(group, name, warehouse.EMULATOR_REASON)]
         return
-    data = catalog.environment(env).accounts.data
+    data = inputs.accounts.data
     yield run_guarded(
         group,
         name,
@@ -173,8 +162,7 @@ def _warehouse_checks(
 
 
 def verify_environment(
-    catalog: Catalog,
-    env: str,
+    inputs: EnvironmentInputs,
     outputs: dict[str, Any],
     access: AccountAccess,
     *,
@@ -184,13 +172,13 @@ def verify_environment(
     on_result: Callable[[CheckResult], None] | None = None,
 ) -> VerifyReport:
     """Every check of `env`. `outputs` are output values (name -> value); `drift` runs the plan check."""
-    report = VerifyReport(env)
+    report = VerifyReport(inputs.environment)
     clients = Clients(access)
     sections = {
-        apis.GROUP: _api_checks(catalog, env, outputs, clients, repo_root),
-        streams.GROUP: _stream_checks(catalog, env, outputs, clients),
-        eventing.GROUP: _eventing_checks(catalog, env, outputs, clients, options),
-        warehouse.GROUP: _warehouse_checks(catalog, env, outputs, clients),
+        apis.GROUP: _api_checks(inputs, outputs, clients, repo_root),
+        streams.GROUP: _stream_checks(inputs, outputs, clients),
+        eventing.GROUP: _eventing_checks(inputs, outputs, clients, options),
+        warehouse.GROUP: _warehouse_checks(inputs, outputs, clients),
     }
     for group, section in sections.items():
         try:

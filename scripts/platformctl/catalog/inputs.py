@@ -1,0 +1,242 @@
+"""The resolved environment model: what one environment asks of Terraform, and nothing else.
+
+`EnvironmentInputs` is the one model of intent. The generator dumps it to
+`envs/<env>/catalog.auto.tfvars.json`; verify, bench, tfrun, the plan rules and the portal read it
+instead of re-deriving the catalog. Each sub-model mirrors one module: its field names are that
+module's variable names (tests/foundation/test_module_contract.py proves it against variables.tf),
+and nested objects reuse the catalog's own classes wherever the catalog already has the module's
+shape. So a new optional module input is one field here (or in the catalog class it inherits)
+plus one variable in the module; `modules/platform` receives each sub-model whole through the
+generated `modules/platform/catalog.tf.json` and passes every field on unchanged.
+
+`MODULE` names the module a sub-model feeds; `PLATFORM_SUPPLIED` lists the module's variables
+that the composition fills (names, tags, topics, outputs of sibling modules) and `MODULE_DEFAULTS`
+those left at the module's default on purpose. Every other module variable must be a field.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from platformctl.catalog.apis import ApiEnvironment
+from platformctl.catalog.base import CatalogModel
+from platformctl.catalog.eventing import Alarms as BusAlarms
+from platformctl.catalog.eventing import ApiDestination, BusDelivery, ForwarderDelivery, HighPriority, SourceFilters
+from platformctl.catalog.streams import Column, PartitionField, StreamAlarms
+from platformctl.catalog.warehouse import WarehouseEnvironment
+
+
+class ModuleInputs(CatalogModel):
+    """Inputs of one module; subclasses name it and what the composition supplies itself."""
+
+    MODULE: ClassVar[str]
+    PLATFORM_SUPPLIED: ClassVar[tuple[str, ...]] = ()
+    MODULE_DEFAULTS: ClassVar[tuple[str, ...]] = ()
+
+
+# -- modules/api-gateway-openapi --------------------------------------------------------------------
+
+
+class ApiInputs(ApiEnvironment, ModuleInputs):
+    """One REST API: the entry's settings of this environment plus what the entry says once."""
+
+    MODULE: ClassVar[str] = "api-gateway-openapi"
+    PLATFORM_SUPPLIED: ClassVar[tuple[str, ...]] = ("name_prefix", "alarm_topic_arn")
+    MODULE_DEFAULTS: ClassVar[tuple[str, ...]] = ("disable_execute_api_endpoint",)
+
+    api_name: str
+    description: str | None = None
+    spec_path: str = Field(description="Repository-relative; the composition joins it to the repository root.")
+    stage_name: str = "live"
+    tags: dict[str, str] = Field(description="The entry's tags; the composition merges them over the mandatory tags.")
+    manage_account_logging_role: bool = False
+
+
+# -- modules/firehose-iceberg -------------------------------------------------------------------------
+
+
+class TableInputs(CatalogModel):
+    description: str = ""
+    columns: tuple[Column, ...]
+    partition_spec: tuple[PartitionField, ...] = ()
+
+
+class StreamSourceInputs(CatalogModel):
+    type: Literal["direct_put", "kinesis"] = "direct_put"
+    kinesis_stream_arn: str | None = None
+    kinesis_kms_key_arn: str | None = None
+
+
+class RouteInputs(CatalogModel):
+    field: str
+    equals: str
+
+
+class DestinationInputs(CatalogModel):
+    table: str
+    unique_keys: tuple[str, ...] = ()
+    operation: Literal["insert", "update", "delete"] = "insert"
+    route: RouteInputs | None = None
+
+
+class StreamInputs(CatalogModel):
+    source: StreamSourceInputs = StreamSourceInputs()
+    buffering_size_mib: int = 1
+    buffering_interval_seconds: int = 60
+    retry_duration_seconds: int = 300
+    error_output_prefix: str | None = None
+    destinations: tuple[DestinationInputs, ...]
+    alarms: StreamAlarms = StreamAlarms()
+
+
+class LakehouseInputs(ModuleInputs):
+    MODULE: ClassVar[str] = "firehose-iceberg"
+    PLATFORM_SUPPLIED: ClassVar[tuple[str, ...]] = (
+        "name_prefix",
+        "tags",
+        "alarm_topic_arn",
+        "lake_formation_grants_enabled",
+    )
+    MODULE_DEFAULTS: ClassVar[tuple[str, ...]] = (
+        "database_name",
+        "log_retention_days",
+        "error_object_expiration_days",
+        "force_destroy",
+        "kms_deletion_window_days",
+        "warehouse_noncurrent_version_expiration_days",
+    )
+
+    tables: dict[str, TableInputs]
+    streams: dict[str, StreamInputs]
+
+
+# -- modules/redshift-serverless ------------------------------------------------------------------------
+
+
+class WarehouseInputs(WarehouseEnvironment, ModuleInputs):
+    """The catalog's warehouse block of this environment, which already speaks the module's names."""
+
+    MODULE: ClassVar[str] = "redshift-serverless"
+    PLATFORM_SUPPLIED: ClassVar[tuple[str, ...]] = (
+        "name_prefix",
+        "tags",
+        "alarm_topic_arn",
+        "enabled",
+        "lakehouse",
+    )
+    MODULE_DEFAULTS: ClassVar[tuple[str, ...]] = ("additional_iam_role_arns",)
+
+    environment: Literal["local", "dev", "staging", "prod"]
+
+
+# -- modules/eventbridge-* ---------------------------------------------------------------------------------
+
+
+class PrincipalScopeInputs(CatalogModel):
+    mode: Literal["organization", "organizational_units", "accounts"]
+    organization_id: str | None = None
+    ou_paths: tuple[str, ...] = ()
+    account_ids: tuple[str, ...] = ()
+
+
+class CentralBusInputs(ModuleInputs):
+    MODULE: ClassVar[str] = "eventbridge-central-bus"
+    PLATFORM_SUPPLIED: ClassVar[tuple[str, ...]] = ("name_prefix", "tags", "alarm_topic_arn")
+    MODULE_DEFAULTS: ClassVar[tuple[str, ...]] = (
+        "policy_size_limit",
+        "event_pattern_size_limit",
+        "enable_bus_dead_letter_config",
+    )
+
+    principal_scope: PrincipalScopeInputs
+    high_priority: HighPriority = HighPriority()
+    synthetic_event_source: str | None = None
+    delivery: BusDelivery = BusDelivery()
+    archive_retention_days: int = 30
+    alarms: BusAlarms = BusAlarms()
+    api_destination: ApiDestination | None = None
+
+
+class ForwarderInputs(ModuleInputs):
+    """One forwarder per source account (alias rollout); the StackSet renders the same definition."""
+
+    MODULE: ClassVar[str] = "eventbridge-forwarder"
+    PLATFORM_SUPPLIED: ClassVar[tuple[str, ...]] = ("name_prefix", "tags", "alarm_topic_arn", "central_bus_arn")
+    MODULE_DEFAULTS: ClassVar[tuple[str, ...]] = ("rule_state",)
+
+    filters: SourceFilters = SourceFilters()
+    synthetic_event_source: str | None = None
+    delivery: ForwarderDelivery = ForwarderDelivery()
+    dlq_encryption: Literal["kms", "sqs_managed"] = "kms"
+
+
+class OperationPreferences(CatalogModel):
+    max_concurrent_percentage: int = 25
+    failure_tolerance_percentage: int = 10
+    region_concurrency_type: Literal["PARALLEL", "SEQUENTIAL"] = "PARALLEL"
+
+
+class ForwarderStackSetInputs(ForwarderInputs):
+    MODULE: ClassVar[str] = "eventbridge-forwarder-stackset"
+    PLATFORM_SUPPLIED: ClassVar[tuple[str, ...]] = ("name_prefix", "tags", "central_bus_arn")
+
+    organizational_unit_ids: tuple[str, ...]
+    exclude_account_ids: tuple[str, ...] = ()
+    regions: tuple[str, ...]
+    call_as: Literal["SELF", "DELEGATED_ADMIN"] = "DELEGATED_ADMIN"
+    operation_preferences: OperationPreferences = OperationPreferences()
+
+
+# -- the environment ---------------------------------------------------------------------------------------
+
+
+class AccountsInputs(CatalogModel):
+    central: str
+    api: str
+    data: str
+    sources: tuple[str, ...] = ()
+
+
+class EnvironmentInputs(CatalogModel):
+    """Everything one environment root receives; `catalog.auto.tfvars.json` is its plain dump."""
+
+    environment: Literal["local", "dev", "staging", "prod"]
+    emulator: bool = Field(description="True for the emulator environment (local state, emulator endpoints).")
+    region: str
+    partition: str
+    organization_id: str
+    deploy_role_name: str
+    accounts: AccountsInputs
+    tags: dict[str, str]
+    apis: dict[str, ApiInputs]
+    lakehouse: LakehouseInputs
+    warehouse: WarehouseInputs
+    central_bus: CentralBusInputs
+    forwarder: ForwarderInputs
+    forwarder_stackset: ForwarderStackSetInputs | None = None
+
+    @property
+    def rollout_mode(self) -> Literal["aliases", "stackset"]:
+        return "aliases" if self.forwarder_stackset is None else "stackset"
+
+    @property
+    def forwarder_accounts(self) -> tuple[str, ...]:
+        """Source accounts that get a forwarder module through their own provider alias."""
+        return self.accounts.sources if self.rollout_mode == "aliases" else ()
+
+    def tfvars(self) -> dict[str, object]:
+        """The root's variables as JSON values (every field, by its Terraform name)."""
+        return self.model_dump(mode="json", exclude={"emulator"})
+
+
+# The sub-models `modules/platform` receives whole, by variable name, and the module call each feeds.
+MODULE_INPUTS: dict[str, type[ModuleInputs]] = {
+    "apis": ApiInputs,
+    "lakehouse": LakehouseInputs,
+    "warehouse": WarehouseInputs,
+    "central_bus": CentralBusInputs,
+    "forwarder": ForwarderInputs,
+    "forwarder_stackset": ForwarderStackSetInputs,
+}

@@ -1,0 +1,198 @@
+"""Catalog -> EnvironmentInputs for one environment: pure composition, no checks.
+
+Every rule ran when the catalog was loaded (platformctl.catalog.rules), so nothing here can fail
+on a loaded catalog: resolving is the same structural work whichever command asks for it.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from platformctl.catalog.base import ENV_NAMES, CatalogModel
+from platformctl.catalog.eventing import BusDelivery, ForwarderDelivery, StackSetRollout
+from platformctl.catalog.inputs import (
+    ApiInputs,
+    CentralBusInputs,
+    DestinationInputs,
+    EnvironmentInputs,
+    ForwarderInputs,
+    ForwarderStackSetInputs,
+    LakehouseInputs,
+    PrincipalScopeInputs,
+    StreamInputs,
+    TableInputs,
+    WarehouseInputs,
+)
+from platformctl.catalog.loader import Catalog
+from platformctl.catalog.streams import StreamEntry
+from platformctl.errors import UsageError
+
+M = TypeVar("M", bound=CatalogModel)
+
+
+def resolve(catalog: Catalog, env: str) -> EnvironmentInputs:
+    """The resolved inputs of `env`; UsageError for an environment the catalog does not have."""
+    if env not in catalog.environments:
+        raise UsageError(f"unknown environment {env!r}; valid environments: {', '.join(ENV_NAMES)}")
+    environment = catalog.environment(env)
+    rollout = catalog.eventing.environments[env].rollout
+    return EnvironmentInputs(
+        environment=env,
+        emulator=environment.emulator,
+        region=environment.region,
+        partition=catalog.platform.partition,
+        organization_id=catalog.platform.organization.id,
+        deploy_role_name=environment.deploy_role_name or catalog.platform.deploy_role_name,
+        accounts=environment.accounts.model_dump(),
+        tags=catalog.tags(env),
+        apis=_apis(catalog, env),
+        lakehouse=_lakehouse(catalog.streams, env),
+        warehouse=WarehouseInputs.model_validate(
+            {**catalog.warehouse.environments[env].model_dump(), "environment": env}
+        ),
+        central_bus=_central_bus(catalog, env),
+        forwarder=_forwarder(catalog, env),
+        forwarder_stackset=_forwarder_stackset(catalog, env) if isinstance(rollout, StackSetRollout) else None,
+    )
+
+
+def resolve_all(catalog: Catalog) -> dict[str, EnvironmentInputs]:
+    return {env: resolve(catalog, env) for env in catalog.environments}
+
+
+def _apis(catalog: Catalog, env: str) -> dict[str, ApiInputs]:
+    deployed = sorted((api for api in catalog.apis if env in api.environments), key=lambda api: api.name)
+    return {
+        api.name: ApiInputs.model_validate(
+            {
+                **api.environments[env].model_dump(),
+                "api_name": api.name,
+                "description": api.description,
+                "spec_path": api.spec_path,
+                "stage_name": api.stage_name,
+                "template_vars": dict(sorted(api.template_vars_for(env).items())),
+                "tags": dict(sorted(api.tags.items())),
+                # The API Gateway CloudWatch role is one setting per account and region: the first API owns it.
+                "manage_account_logging_role": index == 0,
+            }
+        )
+        for index, api in enumerate(deployed)
+    }
+
+
+def _destination(entry: StreamEntry) -> DestinationInputs:
+    return DestinationInputs(
+        table=entry.table,
+        operation=entry.operation,
+        unique_keys=entry.unique_keys,
+        route=None if entry.route is None else {"field": entry.route.field, "equals": entry.route.equals},
+    )
+
+
+def _lakehouse(entries: list[StreamEntry], env: str) -> LakehouseInputs:
+    active = sorted((e for e in entries if env in e.environments), key=lambda e: e.table)
+    tables = {
+        e.table: TableInputs(description=e.description, columns=e.columns, partition_spec=e.partition_spec)
+        for e in active
+    }
+    streams: dict[str, StreamInputs] = {}
+    for owner in (e for e in active if e.stream is not None):
+        stream = owner.stream
+        assert stream is not None
+        members = [e for e in active if e.route is not None and e.route.stream == stream.name]
+        source = stream.source
+        streams[stream.name] = StreamInputs(
+            source={
+                "type": source.type,
+                "kinesis_stream_arn": source.stream_arns.get(env),  # type: ignore[call-overload]
+                "kinesis_kms_key_arn": source.kms_key_arns.get(env),  # type: ignore[call-overload]
+            },
+            buffering_size_mib=stream.buffering.size_mib,
+            buffering_interval_seconds=stream.buffering.interval_seconds,
+            retry_duration_seconds=stream.retry_seconds,
+            error_output_prefix=stream.effective_error_prefix,
+            # The default (owner) table first, routed tables by name: stable output.
+            destinations=(_destination(owner), *(_destination(m) for m in members)),
+            alarms=stream.alarms,
+        )
+    return LakehouseInputs(tables=tables, streams=dict(sorted(streams.items())))
+
+
+def _central_bus(catalog: Catalog, env: str) -> CentralBusInputs:
+    entry = catalog.eventing.environments[env]
+    settings = catalog.eventing.settings_for(env)
+    scope = entry.principal_scope
+    high = settings.high_priority
+    return CentralBusInputs(
+        principal_scope=PrincipalScopeInputs(
+            mode=scope.mode,
+            organization_id=(scope.organization_id or catalog.platform.organization.id)
+            if scope.mode == "organization"
+            else None,
+            ou_paths=tuple(sorted(scope.ou_paths)),
+            account_ids=tuple(sorted(catalog.environment(env).accounts.sources)) if scope.mode == "accounts" else (),
+        ),
+        high_priority=high.model_copy(
+            update={
+                "extra_event_names": {s: sorted(set(n)) for s, n in sorted(high.extra_event_names.items())},
+                "extra_write_event_sources": sorted(set(high.extra_write_event_sources)),
+                "extra_detail_types": sorted(set(high.extra_detail_types)),
+            }
+        ),
+        synthetic_event_source=_synthetic_source(catalog, env),
+        delivery=_subset(settings.delivery, BusDelivery),
+        archive_retention_days=settings.delivery.archive_retention_days,
+        alarms=settings.alarms,
+        api_destination=entry.api_destination,
+    )
+
+
+def _forwarder_fields(catalog: Catalog, env: str) -> dict[str, object]:
+    settings = catalog.eventing.settings_for(env)
+    filters = settings.source_filters
+    # Whatever the central bus treats as a critical detail-type must also be forwarded.
+    forwarded = sorted(set(filters.extra_detail_types) | set(settings.high_priority.extra_detail_types))
+    return {
+        "filters": {
+            "drop_read_only": filters.drop_read_only,
+            "exclude_event_sources": sorted(set(filters.exclude_event_sources)),
+            "exclude_event_names": sorted(set(filters.exclude_event_names)),
+            "extra_detail_types": forwarded,
+        },
+        "synthetic_event_source": _synthetic_source(catalog, env),
+        "delivery": _subset(settings.delivery, ForwarderDelivery),
+        "dlq_encryption": settings.delivery.forwarder_dlq_encryption,
+    }
+
+
+def _forwarder(catalog: Catalog, env: str) -> ForwarderInputs:
+    return ForwarderInputs.model_validate(_forwarder_fields(catalog, env))
+
+
+def _forwarder_stackset(catalog: Catalog, env: str) -> ForwarderStackSetInputs:
+    rollout = catalog.eventing.environments[env].rollout
+    assert isinstance(rollout, StackSetRollout)
+    central = catalog.environment(env).accounts.central
+    return ForwarderStackSetInputs.model_validate(
+        {
+            **_forwarder_fields(catalog, env),
+            "organizational_unit_ids": sorted(set(rollout.organizational_unit_ids)),
+            "regions": sorted(set(rollout.regions)),
+            "call_as": rollout.call_as,
+            "exclude_account_ids": [central] if rollout.exclude_central_account else [],
+            "operation_preferences": {
+                "max_concurrent_percentage": rollout.max_concurrent_percentage,
+                "failure_tolerance_percentage": rollout.failure_tolerance_percentage,
+                "region_concurrency_type": rollout.region_concurrency_type,
+            },
+        }
+    )
+
+
+def _synthetic_source(catalog: Catalog, env: str) -> str | None:
+    return catalog.eventing.synthetic_event_source if catalog.eventing.environments[env].synthetic_events else None
+
+
+def _subset(section: CatalogModel, target: type[M]) -> M:
+    """A catalog section narrowed to the fields of the module object it feeds (e.g. delivery)."""
+    return target.model_validate(section.model_dump(include=set(target.model_fields)))
