@@ -13,8 +13,9 @@ from pathlib import Path
 
 from platformctl.catalog.apis import ApiEntry, load_api_entries
 from platformctl.openapi.document import CatalogVariable
-from platformctl.openapi.engine import lint_text
+from platformctl.openapi.engine import lint_file
 from platformctl.openapi.model import Finding
+from platformctl.openapi.rules_aws import DEFAULT_RESOURCE_LIMIT
 
 
 @dataclass(frozen=True)
@@ -59,19 +60,24 @@ def variables_for(spec_file: Path, catalog: Iterable[CatalogSpec]) -> dict[str, 
 
 
 def lint_catalog(
-    root: Path, *, validate_document: bool = True, cache_dir: Path | None = None
+    root: Path,
+    *,
+    validate_document: bool = True,
+    cache_dir: Path | None = None,
+    resource_limit: int = DEFAULT_RESOURCE_LIMIT,
 ) -> tuple[list[CatalogSpec], list[Finding]]:
     """Lint every spec of the catalog with the variables its entry adds."""
     catalog = load_api_catalog(root)
     findings: list[Finding] = []
     seen: set[Finding] = set()
     for item in catalog:
-        for finding in lint_text(
-            item.spec_file.read_text(encoding="utf-8"),
-            display(item.spec_file, root),
+        for finding in lint_file(
+            item.spec_file,
+            display=display(item.spec_file, root),
             catalog_vars=item.variables,
             validate_document=validate_document,
             cache_dir=cache_dir,
+            resource_limit=resource_limit,
         ):
             if finding not in seen:
                 seen.add(finding)

@@ -1,7 +1,9 @@
 """`platformctl openapi ...`: lint OpenAPI specs for API Gateway and the platform's rules.
 
-Output is one line per finding, `<file>:<line>: <RULE-ID> <message>`, on stdout; a summary goes to
-stderr. Exit status 1 when any finding is an error; warnings alone exit 0.
+`--format text` (default) prints one line per finding, `<file>:<line>: <RULE-ID> [warning: |info: ]
+<message>`; `json`, `sarif` (SARIF 2.1.0) and `gitlab` (GitLab Code Quality) print one document.
+The summary goes to stderr. Exit status: 0 without errors, 1 with an error, 3 with more warnings
+than `--max-warnings` (see report.py).
 """
 
 from __future__ import annotations
@@ -11,13 +13,16 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from platformctl.errors import UsageError
 from platformctl.openapi.catalog_specs import display, lint_catalog, load_api_catalog, variables_for
 from platformctl.openapi.document import CatalogVariable
-from platformctl.openapi.engine import lint_text
-from platformctl.openapi.model import RULES, Finding, has_errors
+from platformctl.openapi.engine import lint_file
+from platformctl.openapi.model import RETIRED_RULES, RULES, Finding
+from platformctl.openapi.report import FORMATS, counts, exit_status, render
+from platformctl.openapi.rules_aws import DEFAULT_RESOURCE_LIMIT
 
 _err = Console(stderr=True, highlight=False)
 
@@ -44,15 +49,47 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict[str, CatalogVariable]:
     return result
 
 
-def _report(findings: list[Finding], checked: int) -> None:
-    for finding in findings:
-        click.echo(str(finding))
-    errors = sum(f.is_error for f in findings)
-    warnings = len(findings) - errors
-    style = "red" if errors else ("yellow" if warnings else "green")
-    _err.print(f"[{style}]{checked} spec(s) checked: {errors} error(s), {warnings} warning(s)[/{style}]")
-    if has_errors(findings):
-        sys.exit(1)
+def _report(findings: list[Finding], checked: int, output_format: str, max_warnings: int | None) -> None:
+    click.echo(render(findings, output_format), nl=False)
+    tally = counts(findings)
+    status = exit_status(findings, max_warnings)
+    style = "red" if status else ("yellow" if tally["warning"] else "green")
+    budget = f" (at most {max_warnings} allowed)" if max_warnings is not None else ""
+    _err.print(
+        f"[{style}]{checked} spec(s) checked: {tally['error']} error(s), {tally['warning']} warning(s){budget}, "
+        f"{tally['info']} info[/{style}]"
+    )
+    if status:
+        sys.exit(status)
+
+
+_format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text: one line per finding; json; sarif (SARIF 2.1.0); gitlab (GitLab Code Quality report).",
+)
+_max_warnings_option = click.option(
+    "--max-warnings",
+    type=click.IntRange(0),
+    default=None,
+    help="Fail (exit 3) when there are more warnings than this. Default: warnings never fail.",
+)
+_max_resources_option = click.option(
+    "--max-resources",
+    type=click.IntRange(1),
+    default=DEFAULT_RESOURCE_LIMIT,
+    show_default=True,
+    help="The account's API Gateway quota of resources per REST API (APIGW023).",
+)
+_validate_option = click.option(
+    "--validate/--no-validate", default=True, help="Validate against the OpenAPI schema (OAS001)."
+)
+_cache_option = click.option(
+    "--cache/--no-cache", default=True, help="Reuse validator results for unchanged specs (build/cache)."
+)
 
 
 @click.group(name="openapi")
@@ -72,41 +109,65 @@ def group() -> None:
     "config/apis entry that references SPEC.",
 )
 @click.option("--catalog/--no-catalog", default=True, help="Look up template_vars in config/apis (default: on).")
-@click.option("--validate/--no-validate", default=True, help="Run openapi-spec-validator (the slow part).")
-@click.option("--cache/--no-cache", default=True, help="Reuse validator results for unchanged specs (build/cache).")
-def lint(specs: tuple[Path, ...], catalog_vars: tuple[str, ...], catalog: bool, validate: bool, cache: bool) -> None:
-    """Lint SPEC files (templatefile() templates of OpenAPI 3.0 documents)."""
+@_validate_option
+@_cache_option
+@_format_option
+@_max_warnings_option
+@_max_resources_option
+def lint(
+    specs: tuple[Path, ...],
+    catalog_vars: tuple[str, ...],
+    catalog: bool,
+    validate: bool,
+    cache: bool,
+    output_format: str,
+    max_warnings: int | None,
+    max_resources: int,
+) -> None:
+    """Lint SPEC files (templatefile() templates of OpenAPI 3.0 or 2.0 documents)."""
     explicit = _parse_vars(catalog_vars) if catalog_vars else None
     entries = load_api_catalog(_root()) if explicit is None and catalog else []
     findings: list[Finding] = []
     for spec in specs:
         variables = explicit if explicit is not None else variables_for(spec, entries) or {}
         findings.extend(
-            lint_text(
-                spec.read_text(encoding="utf-8"),
-                display(spec, _root()) if not spec.is_absolute() else str(spec),
+            lint_file(
+                spec,
+                display=display(spec, _root()) if not spec.is_absolute() else str(spec),
                 catalog_vars=variables,
                 validate_document=validate,
                 cache_dir=_cache_dir(cache),
+                resource_limit=max_resources,
             )
         )
-    _report(findings, len(specs))
+    _report(findings, len(specs), output_format, max_warnings)
 
 
 @group.command("lint-catalog")
-@click.option("--validate/--no-validate", default=True, help="Run openapi-spec-validator (the slow part).")
-@click.option("--cache/--no-cache", default=True, help="Reuse validator results for unchanged specs (build/cache).")
-def lint_catalog_command(validate: bool, cache: bool) -> None:
+@_validate_option
+@_cache_option
+@_format_option
+@_max_warnings_option
+@_max_resources_option
+def lint_catalog_command(
+    validate: bool, cache: bool, output_format: str, max_warnings: int | None, max_resources: int
+) -> None:
     """Lint every spec referenced by config/apis/*.yaml with the variables its entry adds."""
-    entries, findings = lint_catalog(_root(), validate_document=validate, cache_dir=_cache_dir(cache))
-    _report(findings, len({e.spec_file for e in entries}))
+    entries, findings = lint_catalog(
+        _root(), validate_document=validate, cache_dir=_cache_dir(cache), resource_limit=max_resources
+    )
+    _report(findings, len({e.spec_file for e in entries}), output_format, max_warnings)
 
 
 @group.command("rules")
 def rules() -> None:
-    """List the linter's rules."""
-    table = Table("rule", "severity", "per-operation ignore", "checks")
+    """List the linter's rules: severity, what API Gateway itself does, whether it can be ignored."""
+    table = Table("rule", "severity", "API Gateway", "per-operation ignore", "checks")
     order = {"OAS": 0, "APIGW": 1, "PLAT": 2}
     for rule in sorted(RULES.values(), key=lambda r: (order.get(r.id.rstrip("0123456789"), 9), r.id)):
-        table.add_row(rule.id, rule.severity.value, "yes" if rule.suppressible else "no", rule.summary)
+        table.add_row(
+            rule.id, rule.severity.value, rule.aws.value, "yes" if rule.suppressible else "no", escape(rule.summary)
+        )
+    for rule_id, reason in RETIRED_RULES.items():
+        table.add_row(rule_id, "retired", "", "", escape(reason))
     Console(highlight=False).print(table)

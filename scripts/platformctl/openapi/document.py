@@ -70,6 +70,7 @@ class SpecDocument:
         catalog_vars: Mapping[str, CatalogVariable],
         module_vars: frozenset[str],
         validate_document: bool = True,
+        resource_limit: int = 300,
     ) -> None:
         self.file = file
         self.text = text
@@ -79,6 +80,7 @@ class SpecDocument:
         self.catalog_vars = catalog_vars
         self.module_vars = module_vars
         self.validate_document = validate_document
+        self.resource_limit = resource_limit  # API Gateway's resources-per-API quota (APIGW023)
         data = parsed.data if parsed is not None else None
         self.data: dict[str, Any] = data if isinstance(data, dict) else {}
         self.is_mapping = isinstance(data, dict)
@@ -111,12 +113,15 @@ class SpecDocument:
 
     # -- views -------------------------------------------------------------------------------
     @cached_property
+    def paths(self) -> dict[str, Any]:
+        """The Paths object, or {} when it is missing or not a mapping (OAS001 reports that)."""
+        paths = self.data.get("paths")
+        return paths if isinstance(paths, dict) else {}
+
+    @cached_property
     def operations(self) -> list[Operation]:
         result: list[Operation] = []
-        paths = self.data.get("paths")
-        if not isinstance(paths, dict):
-            return result
-        for path, item in paths.items():
+        for path, item in self.paths.items():
             if not isinstance(item, dict):
                 continue
             for method in HTTP_METHODS:
@@ -169,6 +174,19 @@ class SpecDocument:
         else:
             yield from self._v3_roots()
 
+    @cached_property
+    def response_schemas(self) -> list[tuple[Any, Pointer]]:
+        """The schema of every method response as written (a $ref or an inline schema)."""
+        found: list[tuple[Any, Pointer]] = []
+        for op in self.operations:
+            for code, response in _items(op.obj.get("responses")):
+                base = (*op.pointer, "responses", code)
+                if self.is_v2:
+                    found.extend((s, p) for s, p, _ in _schema_of(response, base, True))
+                else:
+                    found.extend((s, p) for s, p, _ in _content_schemas(response, base))
+        return found
+
     def _v3_roots(self) -> Iterator[tuple[Any, Pointer, bool]]:
         components = self.data.get("components")
         if isinstance(components, dict):
@@ -179,7 +197,7 @@ class SpecDocument:
                 yield from _content_schemas(body, ("components", "requestBodies", name))
             for name, response in _items(components.get("responses")):
                 yield from _response_schemas_v3(response, ("components", "responses", name))
-        for path, item in _items(self.data.get("paths")):
+        for path, item in _items(self.paths):
             for index, param in enumerate(_list(item.get("parameters"))):
                 yield from _schema_of(param, ("paths", path, "parameters", index), False)
         for op in self.operations:
@@ -196,7 +214,7 @@ class SpecDocument:
             yield from _v2_parameter(param, ("parameters", name))
         for name, response in _items(self.data.get("responses")):
             yield from _schema_of(response, ("responses", name), True)
-        for path, item in _items(self.data.get("paths")):
+        for path, item in _items(self.paths):
             for index, param in enumerate(_list(item.get("parameters"))):
                 yield from _v2_parameter(param, ("paths", path, "parameters", index))
         for op in self.operations:
@@ -222,8 +240,8 @@ def _schema_of(holder: Any, pointer: Pointer, in_model: bool) -> Iterator[tuple[
         yield holder["schema"], (*pointer, "schema"), in_model
 
 
-def _content_schemas(holder: dict[str, Any], pointer: Pointer) -> Iterator[tuple[Any, Pointer, bool]]:
-    for media, media_obj in _items(holder.get("content")):
+def _content_schemas(holder: Any, pointer: Pointer) -> Iterator[tuple[Any, Pointer, bool]]:
+    for media, media_obj in _items(holder.get("content") if isinstance(holder, dict) else None):
         yield from _schema_of(media_obj, (*pointer, "content", media), True)
 
 
@@ -233,7 +251,9 @@ def _response_schemas_v3(response: dict[str, Any], pointer: Pointer) -> Iterator
         yield from _schema_of(header, (*pointer, "headers", name), False)
 
 
-def _v2_parameter(param: dict[str, Any], pointer: Pointer) -> Iterator[tuple[Any, Pointer, bool]]:
+def _v2_parameter(param: Any, pointer: Pointer) -> Iterator[tuple[Any, Pointer, bool]]:
+    if not isinstance(param, dict):
+        return
     if param.get("in") == "body":
         yield from _schema_of(param, pointer, True)
     else:  # 2.0 non-body parameters carry type/format/items themselves

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from platformctl.openapi.document import IGNORE_KEY, INTEGRATION_KEY, PUBLIC_KEY, SpecDocument
-from platformctl.openapi.model import RULES, Hit, Pointer, Severity, rule
+from platformctl.openapi.model import RETIRED_RULES, RULES, Hit, Pointer, Severity, rule
 
 _PROXY_TYPES = ("http_proxy", "http")
 
@@ -68,8 +68,10 @@ def _public_reason(marker: Any) -> str | None:
 
 @rule("PLAT003", "every operation has security unless marked x-platform-public with a reason")
 def operation_security(doc: SpecDocument) -> Iterator[Hit]:
-    # AWS notes: "API Gateway doesn't use root level security defined in the OpenAPI
-    # specification. Hence security needs to be defined at an operation level."
+    """The platform's baseline: every method is authenticated by the Lambda authorizer unless the
+    spec says why it is public. AWS: "API Gateway doesn't use root level security defined in the
+    OpenAPI specification. Hence security needs to be defined at an operation level to be
+    appropriately applied." """
     schemes = {name for name, _, _ in doc.security_schemes}
     root_note = " (the root-level security is ignored by API Gateway)" if "security" in doc.data else ""
     for op in doc.operations:
@@ -154,7 +156,7 @@ class Suppression:
 
 def _allowed_ignore_scopes(doc: SpecDocument) -> set[Pointer]:
     scopes: set[Pointer] = {op.pointer for op in doc.operations}
-    scopes.update(("paths", path) for path in doc.data.get("paths") or {})
+    scopes.update(("paths", path) for path in doc.paths)
     scopes.update(pointer for _, pointer in doc.models)
     return scopes
 
@@ -211,6 +213,8 @@ def _collect_suppressions(doc: SpecDocument) -> tuple[list[Suppression], list[Hi
             unknown_keys = sorted(set(entry) - {"rule", "reason"}) if isinstance(entry, dict) else []
             if not isinstance(entry, dict) or unknown_keys:
                 problems.append(Hit(f"each {IGNORE_KEY} entry is {{rule: <id>, reason: <why>}}", item_pointer))
+            elif rule_id in RETIRED_RULES and isinstance(reason, str):
+                suppressions.append(Suppression(rule_id, reason.strip(), scope, item_pointer))
             elif rule_id not in RULES:
                 problems.append(Hit(f"{IGNORE_KEY}: unknown rule {rule_id!r}", item_pointer))
             elif not RULES[rule_id].suppressible:
@@ -249,6 +253,15 @@ def _get(data: Any, pointer: Pointer) -> Any:
 def exception_markers(doc: SpecDocument) -> Iterator[Hit]:
     _, problems = collect_suppressions(doc)
     yield from problems
+
+
+@rule("PLAT008", "every operation has an operationId", severity=Severity.INFO)
+def operation_ids(doc: SpecDocument) -> Iterator[Hit]:
+    """Platform advice: API Gateway names generated SDK methods and documentation parts after the
+    operationId, and dashboards read better with stable names than with METHOD /path."""
+    for op in doc.operations:
+        if not isinstance(op.obj.get("operationId"), str) or not op.obj["operationId"].strip():
+            yield Hit(f"{op.method.upper()} {op.path} has no operationId; name it (e.g. getOrder)", op.pointer)
 
 
 @rule("PLAT007", f"every {IGNORE_KEY} entry silences a finding", severity=Severity.WARNING, suppressible=False)

@@ -1,9 +1,17 @@
-"""OAS001: the rendered document parses and is a valid OpenAPI 3.0 (or 2.0) document.
+"""OAS001/OAS002: the rendered document parses, has no duplicate keys, and is valid OpenAPI 3.0 / 2.0.
 
 The document is validated after rendering with the module's variables replaced by stand-ins of the
 same shape (see template.py), so what is checked is what API Gateway and moto would receive. moto
 runs the same openapi-spec-validator when `fail_on_warnings` is set, so a document that passes here
 also imports into the local emulator.
+
+Speed: openapi-spec-validator (pure-Python jsonschema) was ~95 % of the linter's time. The verdict
+now comes from fastcheck.py (the same OpenAPI JSON Schema compiled by jsonschema-rs, plus the
+validator's semantic checks re-stated over plain data); only a document that the fast path cannot
+clear goes through openapi-spec-validator, which then also writes the messages. So findings are
+those of openapi-spec-validator by construction; tests/openapi/test_fastcheck.py compares the two
+verdicts on every fixture. Results are memoised per rendered digest (in process and, with a cache
+directory, on disk).
 """
 
 from __future__ import annotations
@@ -16,18 +24,23 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from platformctl.openapi import fastcheck
 from platformctl.openapi.document import HTTP_METHODS, SpecDocument
-from platformctl.openapi.model import Hit, Pointer, rule
+from platformctl.openapi.model import AwsVerdict, Hit, Pointer, rule
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
-_MAX_MESSAGE = 220
 _QUOTED = re.compile(r"'([^']+)'")
+_MAX_VALUE = 80
 
 
-@rule("OAS001", "the rendered document parses and is valid OpenAPI 3.0 / 2.0", suppressible=False)
+@rule("OAS001", "the document decodes, parses and is valid OpenAPI 3.0 / 2.0", suppressible=False, aws=AwsVerdict.FAILS)
 def document_validity(doc: SpecDocument) -> Iterator[Hit]:
+    """AWS ("Errors and warnings from importing your API into API Gateway"): "During the import,
+    errors can be generated for major issues like an invalid OpenAPI document." and (important
+    notes) "$ref cannot be used to reference other files." A missing model reference is an import
+    warning ("warnings can be generated for minor issues like a missing model reference")."""
     if doc.parse_error is not None:
         yield Hit(doc.parse_error.message, line=doc.parse_error.line)
         return
@@ -39,10 +52,7 @@ def document_validity(doc: SpecDocument) -> Iterator[Hit]:
         yield Hit('not an OpenAPI document: declare `openapi: 3.0.3` (or `swagger: "2.0"`)', line=1)
         return
     if version == "3.1":
-        yield Hit(
-            "OpenAPI 3.1 is not imported by API Gateway REST APIs; declare openapi: 3.0.x",
-            ("openapi",),
-        )
+        yield Hit("OpenAPI 3.1 is not imported by API Gateway REST APIs; declare openapi: 3.0.x", ("openapi",))
         return
     refs_ok = True
     for hit in _reference_problems(doc):
@@ -52,26 +62,38 @@ def document_validity(doc: SpecDocument) -> Iterator[Hit]:
         yield from _cached_validator_hits(doc, semantic=refs_ok)
 
 
-class ValidationCache:
-    """Content-addressed results of openapi-spec-validator, which is ~95 % of the linter's time.
+@rule("OAS002", "no duplicate keys (the last one would silently win)", suppressible=False, aws=AwsVerdict.UNDOCUMENTED)
+def duplicate_keys(doc: SpecDocument) -> Iterator[Hit]:
+    """YAML 1.1 and JSON (RFC 8259: "The names within an object SHOULD be unique") leave duplicate
+    keys to the parser; PyYAML, json and API Gateway's importer keep one copy silently, so half of
+    what the author wrote is lost. Reported at the duplicate's line."""
+    if doc.parsed is None:
+        return
+    for duplicate in doc.parsed.duplicates:
+        key = duplicate.pointer[-1]
+        yield Hit(
+            f"key {_elide(repr(key))} is given twice in {_pointer_text(duplicate.pointer[:-1]) or 'the document root'} "
+            f"(first at line {duplicate.first_line}); only this last copy is used: merge or remove one",
+            duplicate.pointer,
+            line=duplicate.line,
+        )
 
-    The key covers the rendered document and the validator's version, so an entry can only be
-    stale if the validator changes without a version bump. Entries are small JSON files.
-    """
+
+class ValidationCache:
+    """Content-addressed validator results: in memory (a digest is validated once per run) and on
+    disk. The key covers the rendered document and the validators' versions, so an entry can only
+    be stale if a validator changes without a version bump. Entries are small JSON files."""
 
     # Bump when what is stored (hits of _validator_hits) changes meaning.
-    FORMAT = "1"
+    FORMAT = "2"
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._salt = f"{self.FORMAT}:{package_version('openapi-spec-validator')}:{package_version('jsonschema')}"
-
-    def key(self, rendered: str, semantic: bool) -> str:
-        digest = hashlib.sha256(f"{self._salt}:{semantic}:".encode())
-        digest.update(rendered.encode("utf-8"))
-        return digest.hexdigest()
+        self.memory: dict[str, list[Hit]] = {}
 
     def get(self, key: str) -> list[Hit] | None:
+        if key in self.memory:
+            return self.memory[key]
         try:
             entries = json.loads((self.directory / f"{key}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -81,6 +103,7 @@ class ValidationCache:
         ]
 
     def put(self, key: str, hits: list[Hit]) -> None:
+        self.memory[key] = hits
         entries = [{"message": h.message, "pointer": h.pointer, "line": h.line} for h in hits]
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -91,12 +114,27 @@ class ValidationCache:
             pass  # a cache that cannot be written only costs time
 
 
+_SALT: str | None = None
+
+
+def _key(doc: SpecDocument, semantic: bool) -> str:
+    global _SALT
+    if _SALT is None:
+        _SALT = ":".join(
+            [ValidationCache.FORMAT]
+            + [package_version(p) for p in ("openapi-spec-validator", "jsonschema", "jsonschema-rs")]
+        )
+    digest = hashlib.sha256(f"{_SALT}:{semantic}:{doc.version}:".encode())
+    digest.update((doc.parsed.rendered if doc.parsed is not None else "").encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
 def _cached_validator_hits(doc: SpecDocument, *, semantic: bool) -> Iterator[Hit]:
     cache: ValidationCache | None = doc.cache.get("validation_cache")
-    if cache is None or doc.parsed is None:
+    if cache is None:
         yield from _validator_hits(doc, semantic=semantic)
         return
-    key = cache.key(doc.parsed.rendered + ("\0v2" if doc.is_v2 else ""), semantic)
+    key = _key(doc, semantic)
     hits = cache.get(key)
     if hits is None:
         hits = list(_validator_hits(doc, semantic=semantic))
@@ -104,16 +142,28 @@ def _cached_validator_hits(doc: SpecDocument, *, semantic: bool) -> Iterator[Hit
     yield from hits
 
 
+def validation_input(doc: SpecDocument) -> dict[str, Any]:
+    """The document as the validators see it. AWS exports Swagger 2.0 with `host` holding a
+    `{region}` variable, which the 2.0 schema's host pattern refuses; API Gateway imports it."""
+    data = doc.data
+    host = data.get("host")
+    if doc.is_v2 and isinstance(host, str) and "{" in host:
+        data = {**data, "host": re.sub(r"\{([^{}]*)\}", r"\1", host)}
+    return data
+
+
 def _reference_problems(doc: SpecDocument) -> Iterator[Hit]:
     # AWS notes: "$ref cannot be used to reference other files." A dangling local $ref would
     # also make openapi-spec-validator raise instead of reporting.
     for pointer, ref in _refs(doc.data, ()):
         if not isinstance(ref, str):
-            yield Hit("$ref must be a string", pointer)
+            yield Hit(f"{_pointer_text(pointer)}: $ref must be a string, not {_elide(repr(ref))}", pointer)
         elif not ref.startswith("#"):
-            yield Hit(f"$ref {ref!r} points to another file; API Gateway imports a single document", pointer)
+            yield Hit(
+                f"$ref {_elide(repr(ref))} points to another file; API Gateway imports a single document", pointer
+            )
         elif not _resolves(doc.data, ref):
-            yield Hit(f"$ref {ref!r} does not resolve within the document", pointer)
+            yield Hit(f"$ref {_elide(repr(ref))} does not resolve within the document", pointer)
 
 
 def _refs(value: Any, pointer: Pointer) -> Iterator[tuple[Pointer, Any]]:
@@ -143,70 +193,117 @@ def _resolves(data: Any, ref: str) -> bool:
 
 
 def _validator_hits(doc: SpecDocument, *, semantic: bool) -> Iterator[Hit]:
-    # Imported here: it takes ~0.3 s and the catalog model imports this package for its constants.
+    data = validation_input(doc)
+    verdict = fastcheck.verdict(data, is_v2=doc.is_v2, semantic=semantic)
+    if verdict is fastcheck.Verdict.VALID:
+        return
+    yield from reference_hits(
+        doc, data, semantic=semantic, structural_known_valid=verdict is fastcheck.Verdict.CHECK_SEMANTICS
+    )
+
+
+def reference_hits(
+    doc: SpecDocument, data: dict[str, Any], *, semantic: bool, structural_known_valid: bool = False
+) -> Iterator[Hit]:
+    """openapi-spec-validator's findings (pure-Python jsonschema): the reference the fast path is
+    held to, and the source of every OAS001 message."""
+    # Imported here: it takes ~0.3 s and ordinary specs never need it.
+    from jsonschema.validators import validator_for
     from openapi_spec_validator import OpenAPIV2SpecValidator, OpenAPIV30SpecValidator
 
     cls = OpenAPIV2SpecValidator if doc.is_v2 else OpenAPIV30SpecValidator
-    validator = cls(doc.data)
-    errors = validator.schema_validator.iter_errors(doc.data)
-    reported: set[tuple[Pointer, str]] = set()
-    for error in errors:
-        hit = _structural_hit(error)
-        if (hit.pointer or (), hit.message) not in reported:
-            reported.add((hit.pointer or (), hit.message))
-            yield hit
-    if reported or not semantic:
-        return  # the semantic checks assume a structurally valid document
     try:
+        validator = cls(data)
+        reported: set[tuple[Pointer, str]] = set()
+        if not structural_known_valid:
+            # The Python backend explicitly: with jsonschema-rs installed the package would pick it,
+            # and its errors carry no sub-errors to explain a oneOf failure.
+            schema = fastcheck.oas_schema(doc.is_v2)
+            structural = validator_for(schema)(schema)
+            for error in structural.iter_errors(data):
+                hit = _structural_hit(doc, error)
+                if (hit.pointer or (), hit.message) not in reported:
+                    reported.add((hit.pointer or (), hit.message))
+                    yield hit
+        if reported or not semantic:
+            return  # the semantic checks assume a structurally valid document
         for error in validator.root_validator(validator.schema_path):
-            if not _greedy_parameter_noise(doc, error):
+            if not _greedy_parameter_noise(error):
                 yield _semantic_hit(doc, error)
+    except RecursionError:
+        yield Hit("the document is nested too deeply for openapi-spec-validator", line=1)
     except Exception as exc:  # the validator raises on some broken documents instead of yielding
-        yield Hit(f"openapi-spec-validator failed: {_short(str(exc))}", line=1)
+        yield Hit(f"openapi-spec-validator could not check the document: {_elide(str(exc), 200)}", line=1)
 
 
 _UNRESOLVED = re.compile(r"Path parameter '([^']+)' for '[^']+' operation in '([^']+)' was not resolved")
 
 
-def _greedy_parameter_noise(doc: SpecDocument, error: Exception) -> bool:
+def _greedy_parameter_noise(error: Exception) -> bool:
     """openapi-spec-validator does not know API Gateway's greedy path parameter {proxy+}: it reports
     both 'proxy' and 'proxy+' as unresolved although the operation declares `proxy`. Drop those two
     reports (APIGW002 checks the greedy segment itself)."""
     match = _UNRESOLVED.search(str(getattr(error, "message", error)))
-    if match is None:
-        return False
-    name, path = match.group(1).removesuffix("+"), match.group(2)
-    return f"{{{name}+}}" in path
+    return match is not None and fastcheck.is_greedy_noise(match.group(1), match.group(2))
 
 
-def _deepest(error: ValidationError) -> ValidationError:
-    """The most specific sub-error of a oneOf/anyOf failure (not the "'$ref' is required" branch)."""
+# -- messages ------------------------------------------------------------------------------------
+def _is_reference_branch(errors: list[ValidationError], instance: Any) -> bool:
+    """The `Reference` alternative of a Schema|Reference oneOf: it fails with "'$ref' is a required
+    property" on anything that is not a reference, which is never the reason worth showing."""
+    return not (isinstance(instance, dict) and "$ref" in instance) and any(
+        e.validator == "required" and "'$ref'" in e.message for e in errors
+    )
+
+
+def best_error(error: ValidationError) -> ValidationError:
+    """The shortest true reason of a failure: for a oneOf/anyOf, the alternative the value was
+    evidently meant to be (not the $ref one, not one whose type does not even match), then the
+    deepest error inside it."""
     if not error.context:
         return error
-    candidates = [_deepest(sub) for sub in error.context]
-    candidates = [c for c in candidates if "'$ref' is a required property" not in c.message] or candidates
-    return max(candidates, key=lambda c: len(c.absolute_path))
+    branches: dict[Any, list[ValidationError]] = {}
+    for sub in error.context:
+        branches.setdefault(sub.relative_schema_path[0] if sub.relative_schema_path else 0, []).append(sub)
+    candidates = [errs for errs in branches.values() if not _is_reference_branch(errs, error.instance)]
+    candidates = candidates or list(branches.values())
+
+    def mismatch(errs: list[ValidationError]) -> tuple[bool, int, int]:
+        wrong_type = any(e.validator == "type" and not e.relative_path for e in errs)
+        return wrong_type, len(errs), -max(len(e.absolute_path) for e in errs)
+
+    chosen = min(candidates, key=mismatch)
+    return best_error(max(chosen, key=lambda e: len(e.absolute_path)))
 
 
-def _structural_hit(error: ValidationError) -> Hit:
-    best = _deepest(error)
+def _structural_hit(doc: SpecDocument, error: ValidationError) -> Hit:
+    best = best_error(error)
     pointer = tuple(best.absolute_path)
-    return Hit(_short(best.message), pointer)
+    return Hit(f"{_pointer_text(pointer) or '/'}: {_reason(best)}", pointer)
+
+
+def _reason(error: ValidationError) -> str:
+    message = " ".join(str(error.message).split())
+    shown = repr(error.instance)
+    if len(shown) > _MAX_VALUE and shown in message:
+        message = message.replace(shown, _elide(shown))
+    return _elide(message, 400)
 
 
 def _semantic_hit(doc: SpecDocument, error: Exception) -> Hit:
-    message = _short(getattr(error, "message", None) or str(error))
+    message = _elide(" ".join(str(getattr(error, "message", None) or error).split()), 400)
     path = tuple(getattr(error, "absolute_path", ()) or ())
-    if path and _resolves(doc.data, "#/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in path)):
-        return Hit(message, path)
-    return Hit(message, _pointer_from_message(doc, message))
+    if path and _resolves(doc.data, "#" + _pointer_text(path)):
+        return Hit(f"{_pointer_text(path)}: {message}", path)
+    pointer = _pointer_from_message(doc, message)
+    return Hit(f"{_pointer_text(pointer)}: {message}" if pointer else message, pointer)
 
 
 def _pointer_from_message(doc: SpecDocument, message: str) -> Pointer:
     """Place errors the validator reports without a path (e.g. an unresolved path parameter of
     'get' in '/a/{id}') at the path and operation they quote."""
     quoted = _QUOTED.findall(message)
-    paths = doc.data.get("paths") if isinstance(doc.data.get("paths"), dict) else {}
+    paths = doc.paths
     for token in quoted:
         if token in paths:
             for method in quoted:
@@ -216,6 +313,14 @@ def _pointer_from_message(doc: SpecDocument, message: str) -> Pointer:
     return ()
 
 
-def _short(message: str) -> str:
-    message = " ".join(message.split())
-    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 3] + "..."
+def _pointer_text(pointer: Pointer) -> str:
+    """RFC 6901 JSON pointer, e.g. /paths/~1orders~1{id}/get."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in pointer)
+
+
+def _elide(text: str, limit: int = _MAX_VALUE) -> str:
+    """Long values are cut in the middle, so both their start and the reason after them stay."""
+    if len(text) <= limit:
+        return text
+    keep = (limit - 3) // 2
+    return f"{text[:keep]} … {text[-keep:]}"
