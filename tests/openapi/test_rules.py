@@ -65,7 +65,8 @@ def test_output_format_is_file_line_rule_message() -> None:
     path = FIXTURES / "APIGW005-fail.yaml"
     (finding,) = lint_file(path)
     assert str(finding) == (
-        f"{path}:{finding.line}: APIGW005 'discriminator' is not supported by API Gateway in any schema object"
+        f"{path}:{finding.line}: APIGW005 warning: 'discriminator' is not supported by API Gateway in any schema "
+        "object and is ignored"
     )
 
 
@@ -141,7 +142,7 @@ def test_security_suppression_silences_one_operation() -> None:
         "      operationId: getItem\n      x-platform-lint-ignore:\n"
         "        - {rule: PLAT003, reason: mTLS at the load balancer authenticates callers}\n",
     )
-    assert found(lint_text(text, "x.yaml")) == [("PLAT003", 37)]
+    assert found(lint_text(text, "x.yaml")) == [("APIGW025", 6), ("PLAT003", 37)]
 
 
 def test_json_specs_report_json_lines() -> None:
@@ -151,7 +152,7 @@ def test_json_specs_report_json_lines() -> None:
 
 def test_swagger_2_is_linted_too() -> None:
     path = FIXTURES / "swagger2.yaml"
-    assert found(lint_file(path)) == [("APIGW003", 34), ("APIGW011", 39)]
+    assert found(lint_file(path)) == [("APIGW003", 34), ("APIGW011", 39), ("PLAT008", 19)]
 
 
 def test_openapi_3_1_is_rejected() -> None:
