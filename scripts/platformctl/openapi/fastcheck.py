@@ -80,6 +80,23 @@ def _ecma_regex() -> bool:
     return importlib.util.find_spec("regress") is not None
 
 
+def _valid_regex(pattern: str) -> bool:
+    """openapi_schema_validator._regex.is_valid_regex, which the draft 4 meta-check applies."""
+    if _ecma_regex():
+        import regress
+
+        try:
+            regress.Regex(pattern)
+        except regress.RegressError:
+            return False
+        return True
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
 class _Unsure(Exception):
     pass
 
@@ -223,13 +240,8 @@ def _check_schema(schema: dict[str, Any]) -> None:
     if "default" in schema or ("allOf" in schema and "required" in schema):
         raise _Unsure
     pattern = schema.get("pattern")
-    if isinstance(pattern, str):
-        if _ecma_regex():
-            raise _Unsure
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise _Unsure from exc
+    if isinstance(pattern, str) and not _valid_regex(pattern):
+        raise _Unsure
     if not _metaschema().is_valid(schema):
         raise _Unsure
 

@@ -283,11 +283,32 @@ def _structural_hit(doc: SpecDocument, error: ValidationError) -> Hit:
 
 
 def _reason(error: ValidationError) -> str:
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        unexpected = _unexpected_keys(error)
+        if unexpected:
+            allowed = sorted(error.schema.get("properties") or {})
+            extensions = " and x- extensions" if "^x-" in (error.schema.get("patternProperties") or {}) else ""
+            listed = ", ".join(allowed[:15]) + (", ..." if len(allowed) > 15 else "")
+            return _elide(
+                f"unexpected key {', '.join(_elide(repr(k), 40) for k in unexpected[:5])}; "
+                f"allowed here: {listed or 'nothing'}{extensions}",
+                400,
+            )
     message = " ".join(str(error.message).split())
     shown = repr(error.instance)
     if len(shown) > _MAX_VALUE and shown in message:
         message = message.replace(shown, _elide(shown))
     return _elide(message, 400)
+
+
+def _unexpected_keys(error: ValidationError) -> list[str]:
+    properties = error.schema.get("properties") or {}
+    patterns = list((error.schema.get("patternProperties") or {}).keys())
+    return [
+        key
+        for key in error.instance
+        if key not in properties and not any(re.search(pattern, str(key)) for pattern in patterns)
+    ]
 
 
 def _semantic_hit(doc: SpecDocument, error: Exception) -> Hit:
