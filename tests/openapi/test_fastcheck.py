@@ -20,10 +20,12 @@ from platformctl.openapi.validity import _reference_problems, reference_hits, va
 from platformctl.paths import CONFIG_DIR
 
 HERE = Path(__file__).parent
-SPECS = sorted(
-    [*(HERE / "fixtures").glob("*.y*ml"), *(HERE / "fixtures").glob("*.json"), *(HERE / "corpus").glob("*.y*ml")]
-    + sorted((CONFIG_DIR / "apis" / "specs").glob("*.yaml"))
-)
+SPECS = [
+    *sorted((HERE / "fixtures").glob("*.y*ml")),
+    *sorted((HERE / "fixtures").glob("*.json")),
+    *sorted((HERE / "corpus").glob("*.y*ml")),
+    *sorted((CONFIG_DIR / "apis" / "specs").glob("*.yaml")),
+]
 CATALOG_VARS = {"backend_base_path": "/v1"}
 
 

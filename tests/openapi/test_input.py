@@ -118,7 +118,9 @@ def test_duplicate_yaml_keys_are_reported_at_the_duplicate() -> None:
 
 
 def test_duplicate_json_keys_are_reported_at_the_duplicate() -> None:
-    text = '{\n  "openapi": "3.0.3",\n  "info": {"title": "t", "version": "1"},\n  "paths": {},\n  "openapi": "3.0.2"\n}\n'
+    text = (
+        '{\n  "openapi": "3.0.3",\n  "info": {"title": "t", "version": "1"},\n  "paths": {},\n  "openapi": "3.0.2"\n}\n'
+    )
     (finding,) = lint_text(text, "x.json")
     assert (finding.rule, finding.line) == ("OAS002", 5)
 
@@ -154,8 +156,10 @@ def test_wrong_types_give_findings(name: str) -> None:
 
 
 # -- property test -------------------------------------------------------------------------------
-SEEDS = [json.loads(json.dumps(yaml.safe_load(p.read_text(encoding="utf-8")), default=str)) for p in
-         sorted(FIXTURES.glob("*-pass.yaml"))[:12]]
+SEEDS = [
+    json.loads(json.dumps(yaml.safe_load(p.read_text(encoding="utf-8")), default=str))
+    for p in sorted(FIXTURES.glob("*-pass.yaml"))[:12]
+]
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
@@ -203,7 +207,11 @@ def test_mutated_specs_never_raise(case: tuple[str, str]) -> None:
     no_internal_errors(lint_text(text, name))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.binary(max_size=40), st.integers(0, len(VALID)))
 def test_mutated_bytes_never_raise(tmp_path: Path, garbage: bytes, where: int) -> None:
     raw = VALID.encode("utf-8")
