@@ -1,4 +1,4 @@
-# S3 state with native locking. Settings come from config/environments/dev.yaml through the
+# S3 state with native locking. Settings come from config/environments/<env>.yaml through the
 # generated backend.tfbackend (`terraform init -backend-config=backend.tfbackend`).
 terraform {
   backend "s3" {}

@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.text import Text
 
 from platformctl import generate, localenv, transaction
-from platformctl.catalog.base import ENV_NAMES
 from platformctl.catalog import Catalog, load_catalog, resolve
+from platformctl.catalog.base import ENV_NAMES
 from platformctl.emulator.control import Emulator
 from platformctl.errors import CatalogError, PlatformError, UsageError
 from platformctl.paths import BUILD_DIR, CONFIG_DIR, ENVS_DIR, MODULES_DIR, ROOT, env_build_dir

@@ -40,9 +40,29 @@ TEMPLATE_DIR = Path(__file__).with_name("templates") / "env-root"
 
 # Every AWS service the modules call. The emulator environment points each at moto.
 EMULATED_SERVICES = (
-    "acm", "apigateway", "apigatewayv2", "cloudformation", "cloudwatch", "ec2", "events", "firehose",
-    "glue", "iam", "kinesis", "kms", "lakeformation", "lambda", "logs", "organizations",
-    "redshiftserverless", "s3", "secretsmanager", "sns", "sqs", "sts", "wafv2",
+    "acm",
+    "apigateway",
+    "apigatewayv2",
+    "cloudformation",
+    "cloudwatch",
+    "ec2",
+    "events",
+    "firehose",
+    "glue",
+    "iam",
+    "kinesis",
+    "kms",
+    "lakeformation",
+    "lambda",
+    "logs",
+    "organizations",
+    "redshiftserverless",
+    "s3",
+    "secretsmanager",
+    "sns",
+    "sqs",
+    "sts",
+    "wafv2",
 )
 EMULATOR_ACCESS_KEY = "test"  # moto accepts any key; these never reach AWS because every endpoint is local
 ACCOUNT_ROLES = ("central", "api", "data")
@@ -149,7 +169,8 @@ PLATFORM_CALLS = (
                 "glue_catalog_arn": "arn:${data.aws_partition.data.partition}:glue:${data.aws_region.data.name}:"
                 "${module.lakehouse.glue_catalog_id}:catalog",
                 "warehouse_bucket_arn": "${module.lakehouse.warehouse_bucket_arn}",
-                "warehouse_prefixes": "${sort([for table in values(module.lakehouse.warehouse_prefixes) : table.prefix])}",
+                "warehouse_prefixes": "${sort([for table in values(module.lakehouse.warehouse_prefixes) :"
+                " table.prefix])}",
                 "kms_key_arn": "${module.lakehouse.kms_key_arn}",
                 "lake_formation": True,
             },
@@ -229,7 +250,8 @@ def root_document(inputs: EnvironmentInputs) -> dict[str, Any]:
             "default": "http://127.0.0.1:5000",
             "validation": [
                 {
-                    "condition": '${can(regex("^http://(127\\\\.0\\\\.0\\\\.1|localhost):[0-9]+$", var.emulator_endpoint))}',
+                    "condition": '${can(regex("^http://(127\\\\.0\\\\.0\\\\.1|localhost):[0-9]+$",'
+                    " var.emulator_endpoint))}",
                     "error_message": "emulator_endpoint must be http://127.0.0.1:<port>: the local root never talks "
                     "to anything else.",
                 }

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from pydantic import ValidationError
 
-from platformctl.catalog.eventing import EventingCatalog, to_tfvars
-from platformctl.errors import UsageError
+from platformctl.catalog import resolve
+from platformctl.catalog.eventing import EventingCatalog
 from platformctl.paths import CONFIG_DIR
+from tests.catalog import helpers as catalogs
 
 ORG_ID = "o-a1b2c3d4e5"
 
@@ -44,9 +46,21 @@ def test_repository_catalog_is_valid_for_every_environment(raw: dict[str, Any]) 
     assert catalog.environments["prod"].rollout.mode == "stackset"
 
 
-def test_local_tfvars_alias_mode(raw: dict[str, Any]) -> None:
-    tfvars = to_tfvars(EventingCatalog.model_validate(raw), "local", ["555555555555", "444444444444"],
-                       organization_id=ORG_ID, central_account_id="111111111111")
+def resolved(tmp_path: Path, document: dict[str, Any] | None, env: str) -> dict[str, Any]:
+    """The eventing inputs of `env` resolved from the repository catalog with eventing.yaml = `document`."""
+    config = catalogs.copy_catalog(tmp_path)
+    if document is not None:
+        catalogs.write(config, "eventing.yaml", document)
+    inputs = resolve(catalogs.load(config), env)
+    return {
+        "rollout_mode": inputs.rollout_mode,
+        "source_account_ids": list(inputs.forwarder_accounts),
+        **inputs.model_dump(mode="json", include={"central_bus", "forwarder", "forwarder_stackset"}),
+    }
+
+
+def test_local_tfvars_alias_mode(tmp_path: Path) -> None:
+    tfvars = resolved(tmp_path, None, "local")
     assert tfvars["rollout_mode"] == "aliases"
     assert tfvars["source_account_ids"] == ["444444444444", "555555555555"]
     assert tfvars["central_bus"]["principal_scope"] == {
@@ -54,7 +68,7 @@ def test_local_tfvars_alias_mode(raw: dict[str, Any]) -> None:
     }
     assert tfvars["central_bus"]["synthetic_event_source"] == "platform.synthetic"
     assert tfvars["forwarder"]["synthetic_event_source"] == "platform.synthetic"
-    assert tfvars["stackset"] is None
+    assert tfvars["forwarder_stackset"] is None
     assert tfvars["forwarder"]["dlq_encryption"] == "kms"  # local models real environments
     assert set(tfvars["central_bus"]["delivery"]) == {
         "maximum_event_age_in_seconds", "maximum_retry_attempts", "queue_max_receive_count",
@@ -62,34 +76,26 @@ def test_local_tfvars_alias_mode(raw: dict[str, Any]) -> None:
     }
 
 
-def test_prod_tfvars_stackset_mode(raw: dict[str, Any]) -> None:
-    tfvars = to_tfvars(EventingCatalog.model_validate(raw), "prod", [], organization_id=ORG_ID,
-                       central_account_id="230000000001")
+def test_prod_tfvars_stackset_mode(tmp_path: Path) -> None:
+    tfvars = resolved(tmp_path, None, "prod")
     assert tfvars["rollout_mode"] == "stackset"
     assert tfvars["source_account_ids"] == []
     assert tfvars["central_bus"]["principal_scope"]["mode"] == "organization"
     assert tfvars["central_bus"]["principal_scope"]["organization_id"] == ORG_ID
     assert tfvars["central_bus"]["synthetic_event_source"] is None
-    assert tfvars["stackset"]["exclude_account_ids"] == ["230000000001"]
-    assert tfvars["stackset"]["regions"] == ["eu-west-1", "us-east-1"]
-    assert tfvars["stackset"]["call_as"] == "DELEGATED_ADMIN"
+    assert tfvars["forwarder_stackset"]["exclude_account_ids"] == ["230000000001"]
+    assert tfvars["forwarder_stackset"]["regions"] == ["eu-west-1", "us-east-1"]
+    assert tfvars["forwarder_stackset"]["call_as"] == "DELEGATED_ADMIN"
 
 
-def test_tfvars_are_deterministic(raw: dict[str, Any]) -> None:
-    catalog = EventingCatalog.model_validate(raw)
-    first = to_tfvars(catalog, "dev", ["210000000012", "210000000011"], organization_id=ORG_ID)
-    second = to_tfvars(catalog, "dev", ["210000000011", "210000000012", "210000000011"], organization_id=ORG_ID)
-    assert first == second
-
-
-def test_high_priority_detail_types_are_forwarded(raw: dict[str, Any]) -> None:
+def test_high_priority_detail_types_are_forwarded(tmp_path: Path, raw: dict[str, Any]) -> None:
     document = with_change(raw, "defaults.high_priority.extra_detail_types", ["Security Hub Findings - Imported"])
-    tfvars = to_tfvars(EventingCatalog.model_validate(document), "dev", [], organization_id=ORG_ID)
+    tfvars = resolved(tmp_path, document, "dev")
     assert "Security Hub Findings - Imported" in tfvars["forwarder"]["filters"]["extra_detail_types"]
 
 
-def test_staging_api_destination_is_a_secret_reference(raw: dict[str, Any]) -> None:
-    tfvars = to_tfvars(EventingCatalog.model_validate(raw), "staging", ["220000000011"], organization_id=ORG_ID)
+def test_staging_api_destination_is_a_secret_reference(tmp_path: Path) -> None:
+    tfvars = resolved(tmp_path, None, "staging")
     api = tfvars["central_bus"]["api_destination"]
     assert api["secret_arn"].startswith("arn:aws:secretsmanager:")
     assert api["secret_value_source"] == "out_of_band"
@@ -140,15 +146,20 @@ def test_environment_sections_replace_defaults_and_are_validated(raw: dict[str, 
     assert "environments.dev" in errors_of(document) and "kms.amazonaws.com" in errors_of(document)
 
 
-def test_to_tfvars_usage_errors(raw: dict[str, Any]) -> None:
-    catalog = EventingCatalog.model_validate(raw)
-    with pytest.raises(UsageError, match="no entry for environment"):
-        to_tfvars(EventingCatalog.model_validate({"environments": {}}), "dev", [])
-    with pytest.raises(UsageError, match="needs source accounts"):
-        to_tfvars(catalog, "local", [])
-    with pytest.raises(UsageError, match="not 12-digit"):
-        to_tfvars(catalog, "local", ["4444"])
-    with pytest.raises(UsageError, match="needs an organization id"):
-        to_tfvars(catalog, "dev", [])
-    with pytest.raises(UsageError, match="not in organization"):
-        to_tfvars(catalog, "staging", [], organization_id="o-zzzzzzzzzz")
+@pytest.mark.parametrize(
+    ("edits", "message"),
+    [
+        ([("eventing.yaml", "environments.dev", None)], "config/eventing.yaml:"),
+        ([("environments/local.yaml", "accounts.sources", [])], "mode accounts needs source accounts"),
+        ([("environments/local.yaml", "accounts.sources", ["4444"])], "exactly 12 digits 0-9"),
+        ([("platform.yaml", "organization.id", "o-zzzzzzzzzz")], "is not in organization o-zzzzzzzzzz"),
+    ],
+)
+def test_cross_file_rules_are_load_time_problems(
+    tmp_path: Path, edits: list[tuple[str, str, Any]], message: str
+) -> None:
+    config = catalogs.copy_catalog(tmp_path)
+    for name, path, value in edits:
+        catalogs.edit(config, name, path, value)
+    found = catalogs.problems(config)
+    assert any(message in problem for problem in found), found

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from platformctl.catalog.eventing import EventingCatalog, to_tfvars
+from platformctl.catalog.eventing import EventingCatalog
+from platformctl.catalog.resolve import principal_scope_inputs
 from platformctl.eventing.policy import (
     EVENT_BUS_POLICY_SIZE_LIMIT,
     PolicyTooLargeError,
@@ -34,8 +35,8 @@ def catalog_with(scope: dict) -> EventingCatalog:
 
 
 def policy_for(scope: dict, sources: list[str]) -> str:
-    tfvars = to_tfvars(catalog_with(scope), "dev", sources, organization_id=ORG_ID)
-    return render_bus_policy(BUS_ARN, tfvars["central_bus"]["principal_scope"])
+    scope_inputs = principal_scope_inputs(catalog_with(scope).environments["dev"].principal_scope, ORG_ID, sources)
+    return render_bus_policy(BUS_ARN, scope_inputs.model_dump(mode="json"))
 
 
 @pytest.mark.parametrize("count", [10, 1000, 10000])

@@ -46,7 +46,9 @@ def test_unknown_key_is_an_error_with_file_line_and_path(config_copy: Path) -> N
 def test_bad_account_id_names_the_key(config_copy: Path) -> None:
     edit(config_copy / "environments/staging.yaml", '"220000000002"', '"22000000000"')
     [problem] = problems(config_copy)
-    assert problem.startswith("config/environments/staging.yaml:5: accounts.api: String should match pattern")
+    assert problem.startswith(
+        "config/environments/staging.yaml:5: accounts.api: '22000000000' is not valid: expected exactly 12 digits"
+    )
 
 
 def test_every_problem_is_reported_not_just_the_first(config_copy: Path) -> None:
@@ -80,7 +82,7 @@ def test_missing_environment_file(config_copy: Path) -> None:
 def test_unknown_environment_file(config_copy: Path) -> None:
     (config_copy / "environments/qa.yaml").write_text("name: qa\n")
     assert problems(config_copy) == [
-        "config/environments/qa.yaml: unknown environment; expected one of local, dev, staging, prod"
+        "config/environments/qa.yaml: unexpected file; environments are local.yaml, dev.yaml, staging.yaml, prod.yaml"
     ]
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from platformctl.catalog import resolve
 from platformctl.catalog.base import ENV_NAMES
 from platformctl.emulator.control import Emulator
 from platformctl.paths import ENVS_DIR, ROOT
@@ -45,7 +46,7 @@ def test_prod_plan_without_credentials_fails_early_and_cleanly(tmp_path: Path) -
 
 def runner(catalog, env: str, tmp_path: Path, offline: bool = False) -> EnvRunner:
     toolchain = Toolchain("terraform", (1, 11, 4), tmp_path / "tfrc", tmp_path / "cache", None)
-    return EnvRunner(toolchain, catalog, env, offline=offline,
+    return EnvRunner(toolchain, resolve(catalog, env), offline=offline,
                      emulator=Emulator("127.0.0.1", 5999, tmp_path / "emu"), work_dir=tmp_path / "work")
 
 
@@ -89,8 +90,8 @@ def test_every_env_root_commits_a_lock_file_for_aws_5_100(env: str) -> None:
 @pytest.mark.parametrize("env", ENV_NAMES)
 def test_env_roots_stay_thin(env: str) -> None:
     files = sorted(p.name for p in (ENVS_DIR / env).iterdir() if p.is_file() and not p.name.startswith("."))
-    expected = {"backend.tf", "catalog.auto.tfvars.json", "main.tf", "outputs.tf", "providers.tf.json",
-                "variables.tf", "versions.tf"}
+    expected = {"backend.tf", "catalog.auto.tfvars.json", "platform.tf.json", "outputs.tf", "providers.tf.json",
+                "versions.tf"}
     if env != "local":
         expected.add("backend.tfbackend")
     assert set(files) - {"terraform.tfstate", "terraform.tfstate.backup"} <= expected | {"forwarders.tf.json"}

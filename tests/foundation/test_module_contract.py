@@ -117,7 +117,9 @@ def mismatches(path: str, schema: dict[str, Any], defs: dict[str, Any], tf: tfty
             if attribute.has_default and name not in required:
                 module_default = effective_default(attribute.type, attribute.default)
                 if default != module_default:
-                    problems.append(f"{path}.{name}: default {default!r} in the model, {module_default!r} in the module")
+                    problems.append(
+                        f"{path}.{name}: default {default!r} in the model, {module_default!r} in the module"
+                    )
         return problems
     return [f"{path}: no comparison for schema {schema}"]
 
@@ -151,7 +153,9 @@ def test_model_types_and_optionality_match_variables_tf(name: str, model: type[M
             default = schema["properties"][field].get("default")
             module_default = effective_default(tf, variable["default"])
             if default != module_default:
-                problems.append(f"{model.MODULE}.{field}: default {default!r} in {name}, {module_default!r} in the module")
+                problems.append(
+                    f"{model.MODULE}.{field}: default {default!r} in {name}, {module_default!r} in the module"
+                )
     assert problems == []
 
 
@@ -169,9 +173,9 @@ def test_the_contract_check_catches_a_renamed_or_retyped_attribute() -> None:
         "x.burst_limit: default '100' in the model, 100 in the module",
     ]
     required = tftypes.parse("object({limit = number})")
-    assert mismatches("q", {"type": "object", "properties": {"limit": {"type": "number", "default": 1}}}, {}, required) == [
-        "q.limit: required in the module, optional in the model"
-    ]
+    assert mismatches(
+        "q", {"type": "object", "properties": {"limit": {"type": "number", "default": 1}}}, {}, required
+    ) == ["q.limit: required in the module, optional in the model"]
 
 
 def test_root_and_platform_variables_carry_no_any() -> None:

@@ -17,12 +17,12 @@ def test_workgroup_is_private_routed_through_the_vpc_and_requires_ssl(env_plans,
     settings = catalog.warehouse.environment(env)
     assert workgroup["publicly_accessible"] is False
     assert workgroup["enhanced_vpc_routing"] is True
-    assert workgroup["base_capacity"] == settings.capacity.base_rpu
-    assert workgroup["max_capacity"] == settings.capacity.max_rpu
+    assert workgroup["base_capacity"] == settings.capacity.base_capacity
+    assert workgroup["max_capacity"] == settings.capacity.max_capacity
     params = {p["parameter_key"]: p["parameter_value"] for p in workgroup["config_parameter"]}
     assert params["require_ssl"] == "true"
     assert params["enable_user_activity_logging"] == "true"
-    assert params["max_query_execution_time"] == str(settings.max_query_execution_time_seconds)
+    assert params["max_query_execution_time"] == str(settings.max_query_execution_time)
     assert sorted(workgroup["subnet_ids"]) == sorted(settings.network.subnet_ids)
 
 
@@ -45,11 +45,11 @@ def test_usage_limits_follow_the_catalog(env_plans, catalog, env: str) -> None:
         for r in resources_of_type(env_plans[env], "aws_redshiftserverless_usage_limit", WAREHOUSE)
         if r["values"]["usage_type"] == "serverless-compute"
     )
-    wanted = sorted((u.period, u.rpu_hours, u.breach_action) for u in catalog.warehouse.environment(env).usage_limits)
+    wanted = sorted((u.period, u.amount, u.breach_action) for u in catalog.warehouse.environment(env).usage_limits)
     assert planned == wanted
 
 
 def test_prod_is_larger_than_dev(catalog) -> None:
     dev, prod = catalog.warehouse.environment("dev"), catalog.warehouse.environment("prod")
-    assert prod.capacity.max_rpu > dev.capacity.max_rpu
-    assert (prod.capacity.base_rpu or 0) > (dev.capacity.base_rpu or 0)
+    assert prod.capacity.max_capacity > dev.capacity.max_capacity
+    assert (prod.capacity.base_capacity or 0) > (dev.capacity.base_capacity or 0)

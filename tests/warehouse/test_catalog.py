@@ -1,4 +1,4 @@
-"""config/warehouse.yaml: the shipped file, to_tfvars, and a clear message for every rule."""
+"""config/warehouse.yaml: the shipped file, its resolved module inputs, and a clear message for every rule."""
 
 from __future__ import annotations
 
@@ -11,8 +11,14 @@ import yaml
 from pydantic import ValidationError
 
 from platformctl.catalog.base import ENV_NAMES
-from platformctl.catalog.warehouse import WarehouseCatalog, to_tfvars
+from platformctl.catalog.resolve import warehouse_inputs
+from platformctl.catalog.warehouse import WarehouseCatalog
 from platformctl.paths import CONFIG_DIR, MODULES_DIR
+
+
+def to_tfvars(catalog: WarehouseCatalog, env: str) -> dict[str, Any]:
+    """The warehouse inputs of `env` as the generator dumps them."""
+    return warehouse_inputs(catalog, env).model_dump(mode="json")
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +56,9 @@ def test_the_shipped_file_is_valid(shipped) -> None:
 def test_small_defaults_for_dev_and_larger_for_prod(shipped) -> None:
     catalog = WarehouseCatalog.model_validate(shipped)
     dev, prod = catalog.environments["dev"], catalog.environments["prod"]
-    assert dev.capacity.base_rpu == 8 and dev.capacity.max_rpu <= 64
+    assert dev.capacity.base_capacity == 8 and dev.capacity.max_capacity <= 64
     assert any(u.period == "daily" and u.breach_action == "deactivate" for u in dev.usage_limits)
-    assert prod.capacity.base_rpu >= 32 and prod.capacity.max_rpu == 256
+    assert prod.capacity.base_capacity >= 32 and prod.capacity.max_capacity == 256
     assert any(u.period == "monthly" for u in prod.usage_limits)
 
 

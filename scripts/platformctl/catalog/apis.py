@@ -90,7 +90,8 @@ DomainName = pattern_str(
 # Multi-level base path (apigatewayv2 mapping key): segments without leading or trailing slash.
 BasePath = pattern_str(
     r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$",
-    "path segments of letters, digits, '.', '_' or '-' separated by '/', without leading or trailing '/' (e.g. v1/orders)",
+    "path segments of letters, digits, '.', '_' or '-' separated by '/', without a leading or trailing '/'"
+    " (e.g. v1/orders)",
 )
 HeaderName = pattern_str(r"^[A-Za-z0-9-]{1,64}$", "a header name of 1-64 letters, digits or '-'")
 _IDENTITY_SOURCE = re.compile(
@@ -334,14 +335,10 @@ class LoadedApi:
 
 
 def load_api_entries(repo_root: Path) -> list[LoadedApi]:
-    """Every API entry of the catalog with its document and spec file (the linter's view).
+    """Every API entry under config/apis with its document and spec file (the linter's view).
 
-    Loads the whole catalog so that an entry is only returned when every rule holds, including
-    the cross-file ones; raises CatalogError otherwise."""
-    from platformctl.catalog.loader import load_catalog
+    Runs the API rules that need no other catalog file (file names, specs, shared domains); the
+    full catalog load adds the environment-dependent ones. Raises CatalogError listing problems."""
+    from platformctl.catalog.loader import load_api_catalog
 
-    catalog = load_catalog(repo_root / "config")
-    return [
-        LoadedApi(entry, catalog.api_documents[entry.name], (repo_root / entry.spec_path).resolve())
-        for entry in catalog.apis
-    ]
+    return load_api_catalog(repo_root)

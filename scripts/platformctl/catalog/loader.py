@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
-from platformctl.catalog.apis import CATALOG_DIR, ApiEntry
+from platformctl.catalog.apis import CATALOG_DIR, ApiEntry, LoadedApi
 from platformctl.catalog.base import ENV_NAMES, CatalogModel
 from platformctl.catalog.environments import Environment, Platform, resolve_tags
 from platformctl.catalog.eventing import EventingCatalog
@@ -169,6 +169,7 @@ def load_catalog(root: Path) -> Catalog:
         stream_documents={name: document for name, (_, document) in streams.items()},
         apis={name: entry for name, (entry, _) in apis.items()},
         api_documents={name: document for name, (_, document) in apis.items()},
+        partial=bool(collector.problems),
     )
     collector.problems.extend(rules.check(context))
 
@@ -186,6 +187,26 @@ def load_catalog(root: Path) -> Catalog:
         api_documents=context.api_documents,
         stream_documents=context.stream_documents,
     )
+
+
+def load_api_catalog(repo_root: Path) -> list[LoadedApi]:
+    """Only config/apis: what `platformctl openapi lint-catalog` needs, with the API-only rules."""
+    from platformctl.catalog import rules
+
+    root = repo_root / "config"
+    collector = _Collector(root)
+    apis = collector.entries(repo_root / CATALOG_DIR, ApiEntry, "name")
+    context = rules.RuleContext.only_apis(
+        root,
+        collector.display,
+        {n: e for n, (e, _) in apis.items()},
+        {n: d for n, (_, d) in apis.items()},
+        partial=bool(collector.problems),
+    )
+    collector.problems.extend(rules.check(context))
+    if collector.problems:
+        raise CatalogError(_unique(collector.problems))
+    return [LoadedApi(entry, document, (repo_root / entry.spec_path).resolve()) for entry, document in apis.values()]
 
 
 def _unique(problems: list[CatalogProblem]) -> list[CatalogProblem]:

@@ -6,10 +6,12 @@ on a loaded catalog: resolving is the same structural work whichever command ask
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TypeVar
 
+from platformctl.catalog.apis import ApiEntry
 from platformctl.catalog.base import ENV_NAMES, CatalogModel
-from platformctl.catalog.eventing import BusDelivery, ForwarderDelivery, StackSetRollout
+from platformctl.catalog.eventing import BusDelivery, ForwarderDelivery, PrincipalScope, StackSetRollout
 from platformctl.catalog.inputs import (
     ApiInputs,
     CentralBusInputs,
@@ -25,6 +27,7 @@ from platformctl.catalog.inputs import (
 )
 from platformctl.catalog.loader import Catalog
 from platformctl.catalog.streams import StreamEntry
+from platformctl.catalog.warehouse import WarehouseCatalog
 from platformctl.errors import UsageError
 
 M = TypeVar("M", bound=CatalogModel)
@@ -45,11 +48,9 @@ def resolve(catalog: Catalog, env: str) -> EnvironmentInputs:
         deploy_role_name=environment.deploy_role_name or catalog.platform.deploy_role_name,
         accounts=environment.accounts.model_dump(),
         tags=catalog.tags(env),
-        apis=_apis(catalog, env),
-        lakehouse=_lakehouse(catalog.streams, env),
-        warehouse=WarehouseInputs.model_validate(
-            {**catalog.warehouse.environments[env].model_dump(), "environment": env}
-        ),
+        apis=api_inputs(catalog.apis, env),
+        lakehouse=lakehouse_inputs(catalog.streams, env),
+        warehouse=warehouse_inputs(catalog.warehouse, env),
         central_bus=_central_bus(catalog, env),
         forwarder=_forwarder(catalog, env),
         forwarder_stackset=_forwarder_stackset(catalog, env) if isinstance(rollout, StackSetRollout) else None,
@@ -60,8 +61,12 @@ def resolve_all(catalog: Catalog) -> dict[str, EnvironmentInputs]:
     return {env: resolve(catalog, env) for env in catalog.environments}
 
 
-def _apis(catalog: Catalog, env: str) -> dict[str, ApiInputs]:
-    deployed = sorted((api for api in catalog.apis if env in api.environments), key=lambda api: api.name)
+def warehouse_inputs(warehouse: WarehouseCatalog, env: str) -> WarehouseInputs:
+    return WarehouseInputs.model_validate({**warehouse.environment(env).model_dump(), "environment": env})
+
+
+def api_inputs(apis: Sequence[ApiEntry], env: str) -> dict[str, ApiInputs]:
+    deployed = sorted((api for api in apis if env in api.environments), key=lambda api: api.name)
     return {
         api.name: ApiInputs.model_validate(
             {
@@ -89,7 +94,7 @@ def _destination(entry: StreamEntry) -> DestinationInputs:
     )
 
 
-def _lakehouse(entries: list[StreamEntry], env: str) -> LakehouseInputs:
+def lakehouse_inputs(entries: Sequence[StreamEntry], env: str) -> LakehouseInputs:
     active = sorted((e for e in entries if env in e.environments), key=lambda e: e.table)
     tables = {
         e.table: TableInputs(description=e.description, columns=e.columns, partition_spec=e.partition_spec)
@@ -124,13 +129,8 @@ def _central_bus(catalog: Catalog, env: str) -> CentralBusInputs:
     scope = entry.principal_scope
     high = settings.high_priority
     return CentralBusInputs(
-        principal_scope=PrincipalScopeInputs(
-            mode=scope.mode,
-            organization_id=(scope.organization_id or catalog.platform.organization.id)
-            if scope.mode == "organization"
-            else None,
-            ou_paths=tuple(sorted(scope.ou_paths)),
-            account_ids=tuple(sorted(catalog.environment(env).accounts.sources)) if scope.mode == "accounts" else (),
+        principal_scope=principal_scope_inputs(
+            scope, catalog.platform.organization.id, catalog.environment(env).accounts.sources
         ),
         high_priority=high.model_copy(
             update={
@@ -144,6 +144,16 @@ def _central_bus(catalog: Catalog, env: str) -> CentralBusInputs:
         archive_retention_days=settings.delivery.archive_retention_days,
         alarms=settings.alarms,
         api_destination=entry.api_destination,
+    )
+
+
+def principal_scope_inputs(scope: PrincipalScope, organization_id: str, sources: Sequence[str]) -> PrincipalScopeInputs:
+    """Who may put events on the bus: the organization, OU paths, or exactly the source accounts."""
+    return PrincipalScopeInputs(
+        mode=scope.mode,
+        organization_id=(scope.organization_id or organization_id) if scope.mode == "organization" else None,
+        ou_paths=tuple(sorted(scope.ou_paths)),
+        account_ids=tuple(sorted(set(sources))) if scope.mode == "accounts" else (),
     )
 
 

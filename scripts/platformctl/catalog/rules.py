@@ -57,6 +57,19 @@ class RuleContext:
     stream_documents: dict[str, YamlDocument]
     apis: dict[str, ApiEntry]
     api_documents: dict[str, YamlDocument]
+    # Some file failed its own validation: rules that need every entry (an owner must exist) stay quiet.
+    partial: bool = False
+
+    @classmethod
+    def only_apis(
+        cls,
+        root: Path,
+        display: Callable[[Path], str],
+        apis: dict[str, ApiEntry],
+        documents: dict[str, YamlDocument],
+        partial: bool,
+    ) -> RuleContext:
+        return cls(root, display, dict(documents), None, {}, {}, None, None, {}, {}, apis, documents, partial)
 
     @property
     def partition(self) -> str:
@@ -367,7 +380,7 @@ def _domains(ctx: RuleContext, env_name: str) -> Iterator[CatalogProblem]:
                 )
             owners.setdefault(domain.domain_name, name)
     for domain_name, name in users.items():
-        if domain_name not in owners:
+        if domain_name not in owners and not ctx.partial:
             yield ctx.api_documents[name].problem(
                 ("environments", env_name, "custom_domain", "certificate_arn"),
                 f"no API creates {domain_name} in {env_name}: set certificate_arn on exactly one API that uses it",

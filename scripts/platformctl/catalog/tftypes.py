@@ -71,7 +71,9 @@ class Attribute:
     has_default: bool = False
 
 
-_TOKEN = re.compile(r'\s*(?:(?P<name>[A-Za-z_][A-Za-z0-9_-]*)|(?P<punct>[(){}\[\],=:])|(?P<literal>"(?:[^"\\]|\\.)*"|-?[0-9.]+))')
+_TOKEN = re.compile(
+    r'\s*(?:(?P<name>[A-Za-z_][A-Za-z0-9_-]*)|(?P<punct>[(){}\[\],=:])|(?P<literal>"(?:[^"\\]|\\.)*"|-?[0-9.]+))'
+)
 
 
 class _Parser:
@@ -82,7 +84,7 @@ class _Parser:
         while position < len(text):
             match = _TOKEN.match(text, position)
             if match is None:
-                raise ValueError(f"cannot parse type at offset {position}: {text[position:position + 30]!r}")
+                raise ValueError(f"cannot parse type at offset {position}: {text[position : position + 30]!r}")
             kind = match.lastgroup or ""
             self.tokens.append((kind, match.group(kind)))
             position = match.end()
@@ -92,7 +94,7 @@ class _Parser:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
 
     def take(self, expected: str | None = None) -> str:
-        kind, value = self.tokens[self.index]
+        _, value = self.tokens[self.index]
         if expected is not None and value != expected:
             raise ValueError(f"expected {expected!r}, found {value!r}")
         self.index += 1

@@ -143,7 +143,9 @@ def _eventing_checks(
     yield run_guarded(group, name, delivery)
 
 
-def _warehouse_checks(inputs: EnvironmentInputs, outputs: dict[str, Any], clients: Clients) -> Iterator[list[CheckResult]]:
+def _warehouse_checks(
+    inputs: EnvironmentInputs, outputs: dict[str, Any], clients: Clients
+) -> Iterator[list[CheckResult]]:
     group = warehouse.GROUP
     intended = inputs.warehouse.model_dump()
     # The module names the workgroup <name_prefix>-<name>, the prefix being the environment.
