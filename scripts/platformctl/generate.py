@@ -20,6 +20,7 @@ keys, fixed indentation, a trailing newline. Writing is one transaction (platfor
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from platformctl.catalog.inputs import (
     ModuleInputs,
 )
 from platformctl.catalog.loader import Catalog
-from platformctl.catalog.resolve import resolve_all
+from platformctl.catalog.resolve import resolve
 from platformctl.catalog.tftypes import render
 from platformctl.paths import ENVS_DIR, MODULES_DIR
 
@@ -384,9 +385,14 @@ def render_env(catalog: Catalog, inputs: EnvironmentInputs, envs_dir: Path = ENV
     return files
 
 
-def render_all(catalog: Catalog, envs_dir: Path = ENVS_DIR, modules_dir: Path = MODULES_DIR) -> dict[Path, str | None]:
-    """Every generated file (None: must not exist), from one resolution of every environment."""
+def render_all(
+    catalog: Catalog,
+    envs_dir: Path = ENVS_DIR,
+    modules_dir: Path = MODULES_DIR,
+    envs: Sequence[str] | None = None,
+) -> dict[Path, str | None]:
+    """Every generated file (None: must not exist) of `envs` (default: all), and the composition's."""
     files: dict[Path, str | None] = {modules_dir / "platform" / "catalog.tf.json": dump_json(platform_document())}
-    for inputs in resolve_all(catalog).values():
-        files.update(render_env(catalog, inputs, envs_dir))
+    for env in envs or catalog.environments:
+        files.update(render_env(catalog, resolve(catalog, env), envs_dir))
     return files

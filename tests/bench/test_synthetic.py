@@ -10,8 +10,7 @@ import pytest
 
 from platformctl import generate
 from platformctl.bench.synthetic import CaseSize, build_case, source_accounts, write_synthetic_config
-from platformctl.catalog import streams as streams_catalog
-from platformctl.catalog.loader import load_catalog
+from platformctl.catalog import load_catalog, resolve
 from platformctl.openapi.engine import lint_file
 from platformctl.paths import CONFIG_DIR, ROOT
 
@@ -28,8 +27,8 @@ def test_the_synthetic_catalog_loads_and_validates(synthetic: Path) -> None:
     catalog = load_catalog(synthetic)
     assert sorted(api.name for api in catalog.apis) == ["bench-000", "bench-001", "bench-002"]
     assert len(catalog.streams) == 4
-    lake = streams_catalog.to_tfvars(catalog.streams, "local")
-    assert len(lake["streams"]) == 4 and len(lake["tables"]) == 4
+    lake = resolve(catalog, "local").lakehouse
+    assert len(lake.streams) == 4 and len(lake.tables) == 4
     local = catalog.environment("local")
     assert list(local.accounts.sources) == source_accounts(25)
     assert {local.accounts.central, local.accounts.api, local.accounts.data}.isdisjoint(local.accounts.sources)
@@ -37,10 +36,10 @@ def test_the_synthetic_catalog_loads_and_validates(synthetic: Path) -> None:
 
 def test_local_rolls_out_by_stackset_so_accounts_add_no_resources(synthetic: Path) -> None:
     catalog = load_catalog(synthetic)
-    settings = generate.eventing_tfvars(catalog, "local")
-    assert settings["rollout_mode"] == "stackset" and settings["source_account_ids"] == []
-    assert settings["central_bus"]["principal_scope"]["mode"] == "organization"
-    files = generate.render_env(catalog, "local", synthetic.parent / "envs")
+    inputs = resolve(catalog, "local")
+    assert inputs.rollout_mode == "stackset" and inputs.forwarder_accounts == ()
+    assert inputs.central_bus.principal_scope.mode == "organization"
+    files = generate.render_all(catalog, synthetic.parent / "envs", synthetic.parent / "modules", envs=["local"])
     assert files[synthetic.parent / "envs" / "local" / "forwarders.tf.json"] is None
     providers = json.loads(files[synthetic.parent / "envs" / "local" / "providers.tf.json"] or "{}")
     # The generator still declares one alias per listed source account; Terraform prunes unused ones.
@@ -69,8 +68,8 @@ def test_build_case_copies_the_repo_and_renders_local_inputs(tmp_path: Path) -> 
     assert sorted(tfvars["apis"]) == ["bench-000", "bench-001"]
     assert tfvars["apis"]["bench-000"]["spec_path"] == "config/apis/specs/bench-000.yaml"
     assert (case.root / tfvars["apis"]["bench-000"]["spec_path"]).is_file()
-    assert tfvars["eventing"]["rollout_mode"] == "stackset"
-    assert (case.env_root / "main.tf").is_file() and not (case.env_root / "forwarders.tf.json").exists()
+    assert tfvars["forwarder_stackset"] is not None  # StackSet rollout
+    assert (case.env_root / "platform.tf.json").is_file() and not (case.env_root / "forwarders.tf.json").exists()
 
 
 @pytest.mark.parametrize("size", [dict(apis=0), dict(tables=0), dict(accounts=-1), dict(apis=1000)])

@@ -183,7 +183,7 @@ def test_spec_must_stay_in_the_catalog() -> None:
 
 def test_two_apis_cannot_own_one_domain(tmp_path: Path) -> None:
     config = catalogs.copy_catalog(tmp_path)
-    owner = catalogs.read(config, "../config/apis/orders.yaml")["environments"]["dev"]["custom_domain"]["certificate_arn"]
+    owner = catalogs.read(config, "apis/orders.yaml")["environments"]["dev"]["custom_domain"]["certificate_arn"]
     catalogs.edit(config, "apis/customers.yaml", "environments.dev.custom_domain.certificate_arn", owner)
     assert any(
         p.startswith("config/apis/orders.yaml:") and "api.dev.example.com is already created by customers" in p

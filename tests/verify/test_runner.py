@@ -6,10 +6,7 @@ from typing import Any
 
 import pytest
 
-from platformctl import generate
-from platformctl.catalog import apis as apis_catalog
-from platformctl.catalog import streams as streams_catalog
-from platformctl.catalog.loader import Catalog
+from platformctl.catalog import Catalog, EnvironmentInputs, resolve
 from platformctl.eventing.delivery import CaseResult, DeliveryReport
 from platformctl.eventing.policy import bus_policy_document
 from platformctl.eventing.synthetic import CASES
@@ -33,12 +30,16 @@ ENV = "local"
 BUS = "arn:aws:events:us-east-1:111111111111:event-bus/local-central-events"
 
 
-def deployment(catalog: Catalog) -> tuple[dict[str, Any], dict[str, Any]]:
+@pytest.fixture
+def inputs(catalog: Catalog) -> EnvironmentInputs:
+    return resolve(catalog, ENV)
+
+
+def deployment(inputs: EnvironmentInputs) -> tuple[dict[str, Any], dict[str, Any]]:
     """Outputs of a correct local deployment, and stub clients that agree with them."""
-    intended_apis = apis_catalog.to_tfvars(catalog.apis, ENV)
-    entries = {entry.name: entry for entry in catalog.apis}
     outputs_apis, gateways = {}, {}
-    for name, settings in intended_apis.items():
+    for name, api in inputs.apis.items():
+        settings = api.model_dump()
         api_id = f"id{name}"
         outputs_apis[name] = {
             "rest_api_id": api_id,
@@ -48,7 +49,7 @@ def deployment(catalog: Catalog) -> tuple[dict[str, Any], dict[str, Any]]:
         }
         spec = (ROOT / settings["spec_path"]).read_text()
         gateways[api_id] = FakeApiGateway(
-            spec_operations(spec, entries[name].template_vars_for(ENV)),
+            spec_operations(spec, api.template_vars),
             stage_document(
                 burst=settings["throttling"]["burst_limit"],
                 rate=settings["throttling"]["rate_limit"],
@@ -56,10 +57,9 @@ def deployment(catalog: Catalog) -> tuple[dict[str, Any], dict[str, Any]]:
                 tracing=settings["xray_tracing_enabled"],
             ),
         )
-    lake = streams_catalog.to_tfvars(catalog.streams, ENV)
+    lake = inputs.lakehouse.model_dump()
     stream_names = {name: f"{ENV}-{name}" for name in lake["streams"]}
     default_table = sorted(lake["tables"])[0]
-    settings = generate.eventing_tfvars(catalog, ENV)
     outputs = {
         "apis": outputs_apis,
         "lakehouse": {
@@ -73,7 +73,7 @@ def deployment(catalog: Catalog) -> tuple[dict[str, Any], dict[str, Any]]:
             "high_priority_queue_url": "http://q/high",
             "standard_queue_url": "http://q/std",
             "source_role_arns": [
-                f"arn:aws:iam::{a}:role/platform-deployer" for a in catalog.environment(ENV).accounts.sources
+                f"arn:aws:iam::{a}:role/platform-deployer" for a in inputs.accounts.sources
             ],
         },
         "warehouse": {"workgroup_name": None},
@@ -84,7 +84,7 @@ def deployment(catalog: Catalog) -> tuple[dict[str, Any], dict[str, Any]]:
             {deployed: iceberg_stream(deployed, "local_streaming", default_table) for deployed in stream_names.values()}
         ),
         "glue": FakeGlue({("local_streaming", table): "ICEBERG" for table in lake["tables"]}),
-        "events": FakeEvents(bus_policy_document(BUS, settings["central_bus"]["principal_scope"])),
+        "events": FakeEvents(bus_policy_document(BUS, inputs.central_bus.principal_scope.model_dump())),
         "sqs": object(),
     }
     return outputs, clients
@@ -107,11 +107,11 @@ def delivered(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return calls
 
 
-def test_a_deployment_matching_the_catalog_passes(catalog: Catalog, delivered: list[dict[str, Any]]) -> None:
-    outputs, clients = deployment(catalog)
+def test_a_deployment_matching_the_catalog_passes(inputs: EnvironmentInputs, delivered: list[dict[str, Any]]) -> None:
+    outputs, clients = deployment(inputs)
     access = FakeAccess(clients)
     seen: list[CheckResult] = []
-    report = verify_environment(catalog, ENV, outputs, access, on_result=seen.append)  # type: ignore[arg-type]
+    report = verify_environment(inputs, outputs, access, on_result=seen.append)  # type: ignore[arg-type]
     failures = [r for r in report.results if r.status is Status.FAIL]
     assert failures == [] and report.ok
     assert seen == report.results
@@ -119,7 +119,7 @@ def test_a_deployment_matching_the_catalog_passes(catalog: Catalog, delivered: l
     assert groups == {"apis", "streams", "eventing"}
     [skip] = [r for r in report.results if r.status is Status.SKIP]
     assert skip.group == "warehouse" and "Redshift Serverless" in skip.reason
-    accounts = catalog.environment(ENV).accounts
+    accounts = inputs.accounts
     assert {
         (accounts.api, "apigateway"),
         (accounts.data, "firehose"),
@@ -127,15 +127,15 @@ def test_a_deployment_matching_the_catalog_passes(catalog: Catalog, delivered: l
         (accounts.central, "events"),
         (accounts.central, "sqs"),
     } <= set(access.calls)
-    assert delivered[0]["accounts"] == accounts.sources
-    assert delivered[0]["source"] == catalog.eventing.synthetic_event_source
+    assert delivered[0]["accounts"] == list(accounts.sources)
+    assert delivered[0]["source"] == inputs.central_bus.synthetic_event_source == "platform.synthetic"
 
 
-def test_one_failing_area_does_not_stop_the_others(catalog: Catalog, delivered: list[dict[str, Any]]) -> None:
-    outputs, clients = deployment(catalog)
+def test_one_failing_area_does_not_stop_the_others(inputs: EnvironmentInputs, delivered: list[dict[str, Any]]) -> None:
+    outputs, clients = deployment(inputs)
     del clients["firehose"]  # assume-role refused in the data account, say
     outputs["apis"]["orders"]["rest_api_id"] = outputs["apis"]["customers"]["rest_api_id"]
-    report = verify_environment(catalog, ENV, outputs, FakeAccess(clients))  # type: ignore[arg-type]
+    report = verify_environment(inputs, outputs, FakeAccess(clients))  # type: ignore[arg-type]
     failed = {(r.group, r.name) for r in report.results if r.status is Status.FAIL}
     assert ("streams", "streams checks") in failed
     assert ("apis", "local-orders: routes and methods match config/apis/specs/orders.yaml") in failed
@@ -143,11 +143,10 @@ def test_one_failing_area_does_not_stop_the_others(catalog: Catalog, delivered: 
     assert report.exit_code == 1
 
 
-def test_drift_and_delivery_options(catalog: Catalog, delivered: list[dict[str, Any]]) -> None:
-    outputs, clients = deployment(catalog)
+def test_drift_and_delivery_options(inputs: EnvironmentInputs, delivered: list[dict[str, Any]]) -> None:
+    outputs, clients = deployment(inputs)
     report = verify_environment(
-        catalog,
-        ENV,
+        inputs,
         outputs,
         FakeAccess(clients),
         options=VerifyOptions(delivery=False),  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ envs/local without its generated files, config/), with the catalog replaced wher
   the StackSet targets OUs, so the plan must not grow with N.
 
 Everything else (warehouse, central bus) stays as the repository has it. The case's env inputs are
-rendered by the real generator (`platformctl.generate.render_env`) from the copy's catalog, so an
+rendered by the real generator (`platformctl.generate.render_all`) from the copy's catalog, so an
 invalid synthetic catalog fails exactly like a team's would.
 """
 
@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from platformctl import generate
+from platformctl import generate, transaction
 from platformctl.catalog.loader import Catalog, load_catalog
 from platformctl.openapi.benchmark import ordinary_spec
 
@@ -42,6 +42,7 @@ _ENV_ROOT_IGNORE = shutil.ignore_patterns(
     "terraform.tfstate*",
     "*_override.tf*",
     "catalog.auto.tfvars.json",
+    "platform.tf.json",
     "providers.tf.json",
     "forwarders.tf.json",
     "backend.tfbackend",
@@ -185,5 +186,5 @@ def build_case(repo_root: Path, work_dir: Path, size: CaseSize) -> Case:
     shutil.copytree(repo_root / "envs" / ENV, work_dir / "envs" / ENV, ignore=_ENV_ROOT_IGNORE)
     write_synthetic_config(work_dir / "config", size)
     catalog = load_catalog(work_dir / "config")
-    generate.write(generate.render_env(catalog, ENV, work_dir / "envs"))
+    transaction.write(generate.render_all(catalog, work_dir / "envs", work_dir / "modules", envs=[ENV]), work_dir)
     return Case(size, work_dir, catalog)

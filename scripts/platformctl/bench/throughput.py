@@ -65,7 +65,7 @@ def tfvars_throughput(repo_root: Path, apis: int = 100, repeats: int = 3) -> dic
             catalog = load_catalog(config)
             load_times.append(time.perf_counter() - start)
             start = time.perf_counter()
-            files = generate.render_all(catalog, Path(tmp) / "envs")
+            files = generate.render_all(catalog, Path(tmp) / "envs", Path(tmp) / "modules")
             render_times.append(time.perf_counter() - start)
             rendered_bytes = sum(len(content) for content in files.values() if content)
     return {

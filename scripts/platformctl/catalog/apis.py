@@ -5,11 +5,11 @@ The entry names the spec, the template variables it adds, and per environment (l
 prod) where the backend is, the VPC link, the Lambda authorizer, the custom domain and base path,
 throttling, alarm thresholds, usage-plan tiers and WAF.
 
-`to_tfvars(apis, env)` returns `{api name: inputs of modules/api-gateway-openapi}` for the APIs
-deployed in `env`; the env root composes them with `for_each` and adds name_prefix, tags (the
-mandatory tags merged with the entry's `tags`), alarm_topic_arn, and the spec path joined to the
-repository root. The rules mirror the module's variable validations so that a mistake is reported
-against the YAML key that caused it, before Terraform runs.
+The per-environment settings (`ApiEnvironment`) already carry modules/api-gateway-openapi's
+variable names; the resolver (platformctl.catalog.resolve) adds what the entry says once and the
+composition adds name_prefix, merged tags and the alarm topic. The rules mirror the module's
+variable validations so that a mistake is reported against the YAML key that caused it, before
+Terraform runs; rules that span files live in platformctl.catalog.rules.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ security-critical, and the delivery, archive and alarm settings. Account ids are
 here: they come from the environment catalog (`accounts.sources`, `accounts.central`) and the
 organization id from config/platform.yaml.
 
-`to_tfvars` turns one environment into the inputs of modules/eventbridge-central-bus,
+The resolver turns one environment into the inputs of modules/eventbridge-central-bus,
 modules/eventbridge-forwarder and modules/eventbridge-forwarder-stackset.
 """
 

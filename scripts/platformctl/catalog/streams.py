@@ -5,7 +5,7 @@ joins the stream of another entry (`route:`): Firehose then routes each record w
 `equals` to this table, and every other record to the owner's table. So one stream can fill several tables,
 while each table stays one reviewable file.
 
-`to_tfvars(entries, env)` returns the exact input of modules/firehose-iceberg: `{"tables": ..., "streams": ...}`.
+The resolver groups the entries into the `tables` and `streams` inputs of modules/firehose-iceberg.
 The rules mirror the module's validations (which stay as a second line of defence), and go further where
 Terraform cannot: the Glue/Iceberg type grammar is parsed, so nested `struct`, `array` and `map` types are
 checked field by field and written back in Glue's canonical form (lower case, no spaces) so they never drift.

@@ -1,8 +1,8 @@
 """The warehouse catalog (config/warehouse.yaml): Redshift Serverless settings per environment.
 
 One block per environment (local, dev, staging, prod) with capacity, spend limits, network, the query time
-limit and alarm thresholds. `to_tfvars(catalog, env)` turns one block into the exact input shape of
-modules/redshift-serverless; the env root adds what the catalog does not know (tags, the alarm topic, the
+limit and alarm thresholds. Fields carry the module's variable names (the catalog's
+spelling is each field's validation alias), so one block is the input of modules/redshift-serverless; the env root adds what the catalog does not know (tags, the alarm topic, the
 lakehouse outputs of the Firehose module).
 
 The rules mirror the module's variable validations so that a mistake is reported against the YAML key that

@@ -3,7 +3,7 @@
 The spec is rendered the way the module renders it (templatefile with the entry's template variables
 and stand-ins for the module-supplied ones, which only ever appear in values) and its (path, method)
 pairs are compared with `get_resources(embed=["methods"])`. Stage checks compare `get_stage` with
-the catalog's inputs for the environment (`platformctl.catalog.apis.to_tfvars`).
+the resolved inputs of the environment (`EnvironmentInputs.apis`).
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def _mismatches(actual: Mapping[str, Any], expected: Mapping[str, Any]) -> list[
 def check_stage(apigateway: Any, api: Mapping[str, Any], intended: Mapping[str, Any]) -> list[CheckResult]:
     """Access logging, X-Ray tracing, execution logging and throttling of the API's stage.
 
-    `intended` is the API's entry of `catalog.apis.to_tfvars(apis, env)`."""
+    `intended` is the API's `ApiInputs`, dumped."""
     label = f"{api['rest_api_name']}/{api['stage_name']}"
     stage = apigateway.get_stage(restApiId=api["rest_api_id"], stageName=api["stage_name"])
     results = []

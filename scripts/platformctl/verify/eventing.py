@@ -41,7 +41,7 @@ def describe_scope(principal_scope: Mapping[str, Any]) -> str:
 
 
 def check_bus_policy(events: Any, bus_arn: str, principal_scope: Mapping[str, Any], partition: str) -> CheckResult:
-    """`principal_scope` is eventing.to_tfvars(...)["central_bus"]["principal_scope"]."""
+    """`principal_scope` is `EnvironmentInputs.central_bus.principal_scope`, dumped."""
     name = f"{bus_arn.rsplit('/', 1)[-1]}: bus policy principal scope is {principal_scope['mode']}"
     deployed_text = events.describe_event_bus(Name=bus_arn).get("Policy")
     if not deployed_text:

@@ -17,7 +17,7 @@ GROUP = "streams"
 
 
 def check_inventory(lakehouse: Mapping[str, Any], intended: Mapping[str, Any]) -> CheckResult:
-    """`intended` is `catalog.streams.to_tfvars(entries, env)` ({tables, streams})."""
+    """`intended` is `EnvironmentInputs.lakehouse`, dumped ({tables, streams})."""
     name = "every catalog stream and table is deployed"
     problems = []
     for kind, deployed, wanted in (

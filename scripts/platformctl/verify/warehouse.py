@@ -15,7 +15,7 @@ EMULATOR_REASON = (
 
 
 def check_workgroup(redshift: Any, warehouse: Mapping[str, Any], intended: Mapping[str, Any]) -> CheckResult:
-    """`warehouse` is the env's `warehouse` output; `intended` is `catalog.warehouse.to_tfvars(...)`."""
+    """`warehouse` is the env's `warehouse` output; `intended` is `EnvironmentInputs.warehouse`, dumped."""
     workgroup_name = warehouse.get("workgroup_name")
     name = f"workgroup {workgroup_name or intended.get('name')}: AVAILABLE with the intended capacity"
     if not workgroup_name:
