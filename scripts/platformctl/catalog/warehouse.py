@@ -1,9 +1,9 @@
 """The warehouse catalog (config/warehouse.yaml): Redshift Serverless settings per environment.
 
 One block per environment (local, dev, staging, prod) with capacity, spend limits, network, the query time
-limit and alarm thresholds. Fields carry the module's variable names (the catalog's
-spelling is each field's validation alias), so one block is the input of modules/redshift-serverless; the env root adds what the catalog does not know (tags, the alarm topic, the
-lakehouse outputs of the Firehose module).
+limit and alarm thresholds. Fields carry the module's variable names (the catalog's spelling is each field's
+validation alias), so one block is the input of modules/redshift-serverless; the composition adds what the
+catalog does not know (tags, the alarm topic, the lakehouse outputs of the Firehose module).
 
 The rules mirror the module's variable validations so that a mistake is reported against the YAML key that
 caused it, before Terraform runs.
