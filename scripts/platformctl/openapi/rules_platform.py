@@ -60,6 +60,14 @@ def vpc_link_connection_type(doc: SpecDocument) -> Iterator[Hit]:
 
 
 # -- security ------------------------------------------------------------------------------------
+def is_cors_preflight(method: str, operation: dict[str, Any]) -> bool:
+    """An OPTIONS method answered by a mock integration: the CORS preflight. Browsers send it
+    without credentials (Fetch standard: "a CORS-preflight request never includes credentials"),
+    so it cannot carry an authorizer, and no client calls it by name."""
+    integration = operation.get(INTEGRATION_KEY)
+    return method == "options" and isinstance(integration, dict) and str(integration.get("type", "")).lower() == "mock"
+
+
 def _public_reason(marker: Any) -> str | None:
     if isinstance(marker, dict) and isinstance(marker.get("reason"), str) and marker["reason"].strip():
         return marker["reason"]
@@ -75,7 +83,7 @@ def operation_security(doc: SpecDocument) -> Iterator[Hit]:
     schemes = {name for name, _, _ in doc.security_schemes}
     root_note = " (the root-level security is ignored by API Gateway)" if "security" in doc.data else ""
     for op in doc.operations:
-        if PUBLIC_KEY in op.obj:
+        if PUBLIC_KEY in op.obj or is_cors_preflight(op.method, op.obj):
             continue  # a valid marker exempts; an invalid one is PLAT006
         security = op.obj.get("security")
         label = f"{op.method.upper()} {op.path}"
@@ -260,6 +268,8 @@ def operation_ids(doc: SpecDocument) -> Iterator[Hit]:
     """Platform advice: API Gateway names generated SDK methods and documentation parts after the
     operationId, and dashboards read better with stable names than with METHOD /path."""
     for op in doc.operations:
+        if is_cors_preflight(op.method, op.obj):
+            continue
         if not isinstance(op.obj.get("operationId"), str) or not op.obj["operationId"].strip():
             yield Hit(f"{op.method.upper()} {op.path} has no operationId; name it (e.g. getOrder)", op.pointer)
 
