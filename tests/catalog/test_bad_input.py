@@ -50,6 +50,7 @@ def alias_bomb(config: Path) -> None:
 
 ORDERS = "apis/orders.yaml"
 DEV_CERT = "environments.dev.custom_domain.certificate_arn"
+CERT_ID = "certificate/0f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b"
 CASES: dict[str, tuple[Edit, str, str]] = {
     # name: (edit, file the problem names, text of the problem)
     "same API in .yaml and .yml": (
@@ -96,12 +97,12 @@ CASES: dict[str, tuple[Edit, str, str]] = {
         "region: 'eu-west-9' is not a Region of partition aws",
     ),
     "a certificate in another region": (
-        set_key(ORDERS, DEV_CERT, "arn:aws:acm:us-east-1:210000000002:certificate/0f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b"),
+        set_key(ORDERS, DEV_CERT, f"arn:aws:acm:us-east-1:210000000002:{CERT_ID}"),
         "config/apis/orders.yaml",
         f"{DEV_CERT}: ARN is in region us-east-1, this environment is in eu-west-1",
     ),
     "a certificate in another account": (
-        set_key(ORDERS, DEV_CERT, "arn:aws:acm:eu-west-1:999999999999:certificate/0f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b"),
+        set_key(ORDERS, DEV_CERT, f"arn:aws:acm:eu-west-1:999999999999:{CERT_ID}"),
         "config/apis/orders.yaml",
         "it must be in the api account 210000000002",
     ),
