@@ -62,9 +62,18 @@ def _blocks(path: Path, kind: str) -> list[tuple[str, dict[str, Any]]]:
     return blocks
 
 
+def _json_variables(module: Path) -> list[tuple[str, dict[str, Any]]]:
+    """Variables declared in generated *.tf.json files (modules/platform/catalog.tf.json)."""
+    blocks = []
+    for path in sorted(module.glob("*.tf.json")):
+        for name, body in json.loads(path.read_text(encoding="utf-8")).get("variable", {}).items():
+            blocks.append((name, {**body, "description": json.dumps(body.get("description", ""))}))
+    return blocks
+
+
 def inputs(module: Path) -> list[Row]:
     rows = []
-    for name, body in _blocks(module / "variables.tf", "variable"):
+    for name, body in _blocks(module / "variables.tf", "variable") + _json_variables(module):
         has_default = "default" in body
         rows.append(Row(
             name=name,

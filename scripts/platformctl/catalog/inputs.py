@@ -202,20 +202,32 @@ class AccountsInputs(CatalogModel):
 class EnvironmentInputs(CatalogModel):
     """Everything one environment root receives; `catalog.auto.tfvars.json` is its plain dump."""
 
-    environment: Literal["local", "dev", "staging", "prod"]
+    environment: Literal["local", "dev", "staging", "prod"] = Field(
+        description="Environment name (local, dev, staging, prod); prefixes every resource name."
+    )
     emulator: bool = Field(description="True for the emulator environment (local state, emulator endpoints).")
-    region: str
-    partition: str
-    organization_id: str
-    deploy_role_name: str
-    accounts: AccountsInputs
-    tags: dict[str, str]
-    apis: dict[str, ApiInputs]
-    lakehouse: LakehouseInputs
-    warehouse: WarehouseInputs
-    central_bus: CentralBusInputs
-    forwarder: ForwarderInputs
-    forwarder_stackset: ForwarderStackSetInputs | None = None
+    region: str = Field(description="Region of every provider alias (config/environments/<env>.yaml).")
+    partition: str = Field(description="AWS partition of the accounts (config/platform.yaml).")
+    organization_id: str = Field(description="AWS Organizations id that scopes cross-account policies.")
+    deploy_role_name: str = Field(description="Role assumed in every account (also what the checks assume).")
+    accounts: AccountsInputs = Field(description="Account ids by role, and the source accounts.")
+    tags: dict[str, str] = Field(description="Mandatory tags (platform defaults, environment overrides, Environment).")
+    apis: dict[str, ApiInputs] = Field(
+        description="Inputs of modules/api-gateway-openapi per API deployed here (config/apis/), by API name."
+    )
+    lakehouse: LakehouseInputs = Field(
+        description="Inputs tables and streams of modules/firehose-iceberg (config/streams/)."
+    )
+    warehouse: WarehouseInputs = Field(description="Inputs of modules/redshift-serverless (config/warehouse.yaml).")
+    central_bus: CentralBusInputs = Field(
+        description="Inputs of modules/eventbridge-central-bus (config/eventing.yaml)."
+    )
+    forwarder: ForwarderInputs = Field(
+        description="Inputs of modules/eventbridge-forwarder, one instance per source account in alias rollout."
+    )
+    forwarder_stackset: ForwarderStackSetInputs | None = Field(
+        default=None, description="Inputs of modules/eventbridge-forwarder-stackset; null in alias rollout."
+    )
 
     @property
     def rollout_mode(self) -> Literal["aliases", "stackset"]:
