@@ -15,7 +15,7 @@ import pytest
 
 from platformctl import localenv
 from platformctl.awssession import AccountAccess
-from platformctl.catalog.loader import Catalog
+from platformctl.catalog import Catalog, resolve
 from platformctl.emulator.control import Emulator
 from platformctl.tfrun import EnvRunner
 from platformctl.toolchain import ensure_toolchain
@@ -34,7 +34,8 @@ class LocalPlatform:
 def local_platform(catalog: Catalog, session_emulator: Emulator,
                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPlatform]:
     work: Path = tmp_path_factory.mktemp("local-e2e")
-    runner = EnvRunner(ensure_toolchain(), catalog, "local", emulator=session_emulator, work_dir=work)
+    inputs = resolve(catalog, "local")
+    runner = EnvRunner(ensure_toolchain(), inputs, emulator=session_emulator, work_dir=work)
     with runner.session():
         runner.init()
         runner.plan(work / localenv.REFERENCE_PLAN)
@@ -45,7 +46,7 @@ def local_platform(catalog: Catalog, session_emulator: Emulator,
             reference_plan=localenv.load(work / "plan.json"),
             emulator_plan=localenv.load(work / "emulator.json"),
             outputs=runner.outputs(),
-            access=AccountAccess.for_env(catalog, "local", session_emulator.url),
+            access=AccountAccess.for_env(inputs, session_emulator.url),
         )
         yield platform
         runner.destroy(localenv.EMULATOR_VARS)

@@ -75,7 +75,7 @@ def test_security_events_take_the_high_priority_queue_end_to_end(local_platform,
     assert len(report.results) == len(sources) * 8
 
 
-def test_verify_passes_on_the_e2e_deployment(local_platform, catalog) -> None:
+def test_verify_passes_on_the_e2e_deployment(local_platform) -> None:
     from platformctl import localenv
     from platformctl.verify.drift import run_drift_plan
     from platformctl.verify.model import Status
@@ -83,7 +83,7 @@ def test_verify_passes_on_the_e2e_deployment(local_platform, catalog) -> None:
 
     runner = local_platform.runner
     report = verify_environment(
-        catalog, "local", local_platform.outputs, local_platform.access,
+        local_platform.runner.inputs, local_platform.outputs, local_platform.access,
         drift=lambda: run_drift_plan(runner, runner.build / "verify-drift.tfplan", localenv.EMULATOR_VARS),
     )
     assert report.ok, [r for r in report.results if r.status is Status.FAIL]

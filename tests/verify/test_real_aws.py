@@ -7,7 +7,7 @@ import os
 import pytest
 
 from platformctl.awssession import AccountAccess
-from platformctl.catalog.loader import Catalog
+from platformctl.catalog import Catalog, resolve
 from platformctl.tfrun import EnvRunner
 from platformctl.toolchain import ensure_toolchain
 from platformctl.verify.model import Status
@@ -18,11 +18,12 @@ pytestmark = pytest.mark.real_aws
 
 def test_deployed_environment_matches_the_catalog(catalog: Catalog) -> None:
     env = os.environ.get("PLATFORM_REAL_AWS_ENV", "dev")
-    runner = EnvRunner(ensure_toolchain(), catalog, env)
+    inputs = resolve(catalog, env)
+    runner = EnvRunner(ensure_toolchain(), inputs)
     with runner.session():
         runner.init()
         outputs = runner.outputs()
-    report = verify_environment(catalog, env, outputs, AccountAccess.for_env(catalog, env, None))
+    report = verify_environment(inputs, outputs, AccountAccess.for_env(inputs, None))
     failures = [f"{r.group} {r.name}: {r.reason}" for r in report.results if r.status is Status.FAIL]
     assert failures == []
     warehouse = [r for r in report.results if r.group == "warehouse"]
