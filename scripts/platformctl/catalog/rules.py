@@ -280,37 +280,25 @@ def _apis(ctx: RuleContext) -> Iterator[CatalogProblem]:
                 continue
             where: KeyPath = ("environments", env_name)
             authorizer = settings.authorizer
-            yield from _arn_problems(
-                document,
-                (*where, "authorizer", "function_arn"),
-                authorizer.function_arn,
-                partition=ctx.partition,
-                region=env.region,
-            )
+            domain = settings.custom_domain
+            api_account = (env.accounts.api, "api")
+            # (key path, ARN, the account the service needs it in): all in the environment's region.
+            arns: list[tuple[KeyPath, str | None, tuple[str, str] | None]] = [
+                ((*where, "authorizer", "function_arn"), authorizer.function_arn, None),
+                ((*where, "custom_domain", "certificate_arn"), domain.certificate_arn if domain else None, api_account),
+                ((*where, "waf", "web_acl_arn"), settings.waf.web_acl_arn, api_account),
+            ]
+            for key_path, text, account in arns:
+                if text is not None:
+                    yield from _arn_problems(
+                        document, key_path, text, partition=ctx.partition, region=env.region, account=account
+                    )
             arn = Arn.parse(authorizer.function_arn)
             if authorizer.grant_invoke_permission and arn is not None and arn.account != env.accounts.api:
                 yield document.problem(
                     (*where, "authorizer", "grant_invoke_permission"),
                     f"the function is in account {arn.account}, not the api account {env.accounts.api}: "
                     "Terraform cannot add a permission there; set false and grant it in the owning account",
-                )
-            if settings.custom_domain is not None and settings.custom_domain.certificate_arn is not None:
-                yield from _arn_problems(
-                    document,
-                    (*where, "custom_domain", "certificate_arn"),
-                    settings.custom_domain.certificate_arn,
-                    partition=ctx.partition,
-                    region=env.region,
-                    account=(env.accounts.api, "api"),
-                )
-            if settings.waf.web_acl_arn is not None:
-                yield from _arn_problems(
-                    document,
-                    (*where, "waf", "web_acl_arn"),
-                    settings.waf.web_acl_arn,
-                    partition=ctx.partition,
-                    region=env.region,
-                    account=(env.accounts.api, "api"),
                 )
             if not env.emulator:
                 yield from _throttles(document, where, settings)
