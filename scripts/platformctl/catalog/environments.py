@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from platformctl.catalog.base import AccountId, CatalogModel, TagValue, is_tag_key, pattern_str
+from platformctl.catalog.changes import AcknowledgedChange, distinct_names
 
 MANDATORY_TAGS = ("CostCenter", "Environment", "Owner", "DataClassification")
 DATA_CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
@@ -101,11 +102,20 @@ class Environment(CatalogModel):
     backend: Backend | None = Field(None, description="S3 state backend; required unless emulator is true.")
     deploy_role_name: RoleName | None = Field(None, description="Overrides platform.deploy_role_name.")
     tags: dict[str, TagValue] = Field(default={}, description="Overrides of the platform tags.")
+    acknowledged_changes: list[AcknowledgedChange] = Field(
+        default=[],
+        description="Reviewed replacements/deletions of data-holding resources that PLAT_PLAN_11 lets pass.",
+    )
 
     @field_validator("tags")
     @classmethod
     def _valid_tags(cls, tags: dict[str, str]) -> dict[str, str]:
         return _check_tags(tags)
+
+    @field_validator("acknowledged_changes")
+    @classmethod
+    def _distinct_acknowledgements(cls, value: list[AcknowledgedChange]) -> list[AcknowledgedChange]:
+        return distinct_names(value)
 
     @model_validator(mode="after")
     def _backend_matches_emulator(self) -> Environment:

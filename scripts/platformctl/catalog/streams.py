@@ -343,9 +343,15 @@ class Stream(CatalogModel):
 
 
 class Route(CatalogModel):
-    """Join another entry's stream: records whose `field` equals `equals` land in this table."""
+    """Join another entry's stream: records whose `field` equals `equals` land in this table.
 
-    stream: StreamName
+    Joining a stream that is already deployed replaces it (hashicorp/aws 5.100, provider issue #48743) and
+    drops its buffered records; PLAT_PLAN_11 fails that plan. docs/onboarding-tables.md says how to avoid it."""
+
+    stream: StreamName = Field(
+        description="The owner's stream. Joining a deployed stream replaces it and fails PLAT_PLAN_11: prefer a "
+        "new stream per table group, or a drained switch-over (docs/onboarding-tables.md)."
+    )
     field: JqPath = Field(description="JQ path into the record, e.g. .type.event")
     equals: str = Field(min_length=1, max_length=255)
 
