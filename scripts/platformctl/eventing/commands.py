@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from platformctl.errors import UsageError
+from platformctl.eventing import redrive, replay
 from platformctl.eventing.delivery import DeliveryCheckError, DeliveryReport, SourceAccount, run_check
 from platformctl.eventing.policy import EVENT_BUS_POLICY_SIZE_LIMIT, max_accounts_in_accounts_mode, policy_bytes_by_mode
 from platformctl.eventing.synthetic import new_run_id
@@ -23,7 +24,7 @@ _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/.+$")
 
 @click.group(name="eventing")
 def group() -> None:
-    """Cross-account EventBridge: delivery check and bus policy sizes."""
+    """Cross-account EventBridge: delivery check, bus policy sizes, archive replay and DLQ redrive."""
 
 
 def _read_outputs(path: Path) -> dict[str, Any]:
@@ -189,3 +190,191 @@ def policy_size_command(account_counts: tuple[int, ...]) -> None:
     console = Console()
     console.print(table)
     console.print(f"accounts mode fits at most {max_accounts_in_accounts_mode()} accounts under the default quota")
+
+
+# -- replay and redrive ------------------------------------------------------------------------------------
+
+
+def central_client(env: str, service: str) -> Any:
+    """A client in the environment's central account through the deploy role (the emulator for local)."""
+    from platformctl.awssession import AccountAccess
+    from platformctl.catalog import load_inputs
+    from platformctl.emulator.control import Emulator
+
+    inputs = load_inputs(env)
+    endpoint = Emulator.from_env().url if inputs.emulator else None
+    access = AccountAccess.for_env(inputs, endpoint)
+    return access.client(inputs.accounts.central, service, purpose=f"eventing-{service}")
+
+
+def _write_report(env: str, name: str, document: dict[str, Any]) -> Path:
+    from platformctl.paths import BUILD_DIR
+
+    path = BUILD_DIR / "eventing" / env / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    return path
+
+
+def _env_option(function: Any) -> Any:
+    from platformctl.catalog.base import ENV_NAMES
+
+    return click.option("--env", "env", required=True, type=click.Choice(ENV_NAMES), help="Environment.")(function)
+
+
+@group.command("replay")
+@_env_option
+@click.option(
+    "--from",
+    "start",
+    required=True,
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]),
+    help="Start of the window of archived events (UTC), e.g. 2026-12-03T09:00.",
+)
+@click.option(
+    "--to",
+    "end",
+    required=True,
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]),
+    help="End of the window (UTC, not in the future).",
+)
+@click.option(
+    "--pattern",
+    "patterns",
+    multiple=True,
+    type=click.Choice(sorted(replay.RULES)),
+    help="Replay only to this routing rule of the bus (repeatable; default: every rule).",
+)
+@click.option("--dry-run", is_flag=True, help="Check the archive and the window and print the replay; start nothing.")
+@click.option(
+    "--timeout",
+    "timeout_seconds",
+    type=float,
+    default=3600.0,
+    show_default=True,
+    help="Seconds to follow the replay before giving up (it keeps running).",
+)
+@click.option("--poll", "poll_seconds", type=float, default=10.0, show_default=True, help="Seconds between polls.")
+def replay_command(
+    env: str,
+    start: Any,
+    end: Any,
+    patterns: tuple[str, ...],
+    dry_run: bool,
+    timeout_seconds: float,
+    poll_seconds: float,
+) -> None:
+    """Replay the central bus's archived events of a time window back to the bus and follow it to the end.
+
+    The routing rules deliver the replayed events again (they carry `replay-name`); --pattern limits the
+    replay to some rules. Prints progress, writes a JSON report to build/eventing/ENV/, exits 1 unless the
+    replay COMPLETED.
+    """
+    from datetime import UTC, datetime
+
+    console = Console(highlight=False)
+    events = central_client(env, "events")
+    plan = replay.plan_replay(events, env, start, end, patterns, now=datetime.now(UTC))
+    console.print(
+        f"replay {plan.name}: archive {plan.archive_name} ({plan.archive_event_count} events, "
+        f"{plan.archive_size_bytes} bytes) -> {plan.bus_arn}",
+        markup=False,
+        soft_wrap=True,
+    )
+    console.print(
+        f"window {plan.start.isoformat()} .. {plan.end.isoformat()}; rules: "
+        f"{', '.join(plan.filter_arns) or 'every rule of the bus'}",
+        markup=False,
+        soft_wrap=True,
+    )
+    for warning in plan.warnings:
+        console.print(f"warning: {warning}", markup=False, soft_wrap=True)
+    report = replay.run_replay(
+        events,
+        plan,
+        dry_run=dry_run,
+        poll_seconds=poll_seconds,
+        timeout_seconds=timeout_seconds,
+        on_progress=lambda state, done: console.print(f"  {state} {done:.0%}", markup=False, soft_wrap=True),
+    )
+    path = _write_report(env, plan.name, report.as_json())
+    if dry_run:
+        console.print(f"dry run: nothing started; report {path}", markup=False, soft_wrap=True)
+        return
+    console.print(
+        f"{report.state}{': ' + report.state_reason if report.state_reason else ''}; report {path}",
+        markup=False,
+        soft_wrap=True,
+    )
+    if not report.ok:
+        raise replay.ReplayError(f"replay {plan.name} ended {report.state}: {report.state_reason or 'no reason given'}")
+
+
+@group.command("redrive")
+@_env_option
+@click.option(
+    "--queue",
+    required=True,
+    type=click.Choice([*redrive.QUEUES, *redrive.NOT_MOVABLE]),
+    help="Whose DLQ to move back: high-priority or standard (delivery explains what to do instead).",
+)
+@click.option("--dry-run", is_flag=True, help="Count the DLQ's messages and print the move; start nothing.")
+@click.option(
+    "--max-per-second",
+    type=click.IntRange(1, 500),
+    default=None,
+    help="Throttle the move task (default: SQS's own rate).",
+)
+@click.option(
+    "--timeout",
+    "timeout_seconds",
+    type=float,
+    default=1800.0,
+    show_default=True,
+    help="Seconds to follow the move task before giving up (it keeps running).",
+)
+@click.option("--poll", "poll_seconds", type=float, default=5.0, show_default=True, help="Seconds between polls.")
+def redrive_command(
+    env: str, queue: str, dry_run: bool, max_per_second: int | None, timeout_seconds: float, poll_seconds: float
+) -> None:
+    """Move the messages of a central DLQ back to its source queue with an SQS message-move task.
+
+    Refuses when the source queue does not redrive to that DLQ or a move task is already running. Prints
+    progress, writes a JSON report to build/eventing/ENV/, exits 1 unless the task COMPLETED.
+    """
+    console = Console(highlight=False)
+    sqs = central_client(env, "sqs")
+    plan = redrive.plan_redrive(sqs, env, queue)
+    console.print(
+        f"redrive {plan.dlq_name} -> {plan.source_name}: {plan.messages} message(s) waiting, "
+        f"{plan.in_flight} in flight (moved once they become visible again)",
+        markup=False,
+        soft_wrap=True,
+    )
+    report = redrive.run_redrive(
+        sqs,
+        plan,
+        dry_run=dry_run,
+        max_per_second=max_per_second,
+        poll_seconds=poll_seconds,
+        timeout_seconds=timeout_seconds,
+        on_progress=lambda status, moved, total: console.print(
+            f"  {status} {moved}/{total}", markup=False, soft_wrap=True
+        ),
+    )
+    from datetime import UTC, datetime
+
+    path = _write_report(env, f"redrive-{queue}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}", report.as_json())
+    if dry_run:
+        console.print(f"dry run: nothing moved; report {path}", markup=False, soft_wrap=True)
+        return
+    console.print(
+        f"{report.status}: {report.moved}/{report.to_move} moved"
+        f"{'; ' + report.failure_reason if report.failure_reason else ''}; report {path}",
+        markup=False,
+        soft_wrap=True,
+    )
+    if not report.ok:
+        raise redrive.RedriveError(
+            f"redrive of {plan.dlq_name} ended {report.status}: {report.failure_reason or 'no reason given'}"
+        )
