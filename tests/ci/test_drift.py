@@ -82,10 +82,10 @@ def test_cli_exits_2_on_drift(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     """The command wires EnvRunner -> check_drift -> DriftDetected (exit 2, like -detailed-exitcode)."""
     shutil.copy(FIXTURE, tmp_path / "fixture.json")
     monkeypatch.setattr("platformctl.toolchain.ensure_toolchain", lambda: None)
-    monkeypatch.setattr("platformctl.catalog.loader.load_catalog", lambda _: None)
+    monkeypatch.setattr("platformctl.catalog.load_inputs", lambda env: env)
     monkeypatch.setattr(
         "platformctl.tfrun.EnvRunner",
-        lambda _tc, _cat, env: FakeRunner(tmp_path, 2, json.loads(FIXTURE.read_text()), env=env),
+        lambda _tc, env: FakeRunner(tmp_path, 2, json.loads(FIXTURE.read_text()), env=env),
     )
     result = CliRunner().invoke(commands.group, ["drift", "staging"])
     assert isinstance(result.exception, DriftDetected)

@@ -21,9 +21,9 @@ def _outputs(tmp_path: Path) -> Path:
 
 
 def _fake_verify(results: list[CheckResult]) -> Any:
-    def verify_environment(catalog, env, outputs, access, **kwargs):
+    def verify_environment(inputs, outputs, access, **kwargs):
         assert outputs == {"apis": {}}
-        report = VerifyReport(env, results)
+        report = VerifyReport(inputs.environment, results)
         for result in results:
             kwargs["on_result"](result)
         return report
