@@ -64,14 +64,3 @@ def module_expression(plan: dict[str, Any], module_path: list[str], resource: st
         if block["address"] == resource:
             return block["expressions"].get(attribute, {}).get("constant_value")
     raise KeyError(f"{'.'.join(module_path)}: no resource {resource}")
-
-
-def action_counts(plan: dict[str, Any]) -> dict[str, int]:
-    """create/update/delete counts as GitLab's terraform report counts them (a replace is both)."""
-    counts = {"create": 0, "update": 0, "delete": 0}
-    for change in plan.get("resource_changes", []):
-        actions = change["change"]["actions"]
-        for action in ("create", "update", "delete"):
-            if action in actions:
-                counts[action] += 1
-    return counts

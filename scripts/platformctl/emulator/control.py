@@ -7,7 +7,6 @@ signals the PID it started, after checking that the PID still belongs to our ser
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -187,7 +186,3 @@ def _is_our_server(pid: int) -> bool:
     except OSError:
         return _alive(pid)
     return b"platformctl.emulator.server" in cmdline
-
-
-def status_json(emulator: Emulator) -> str:
-    return json.dumps(emulator.status(), indent=2)
