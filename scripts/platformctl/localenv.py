@@ -8,12 +8,12 @@ each left-out resource, so nothing is dropped silently.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from platformctl.planjson import Plan
 from platformctl.tfrun import EnvRunner
 
 # Why each kind of resource is planned but never applied in `local` (measured against moto 5.2.5; details in
@@ -58,11 +58,7 @@ class PlanSummary:
 
 
 def planned_addresses(plan: dict[str, Any]) -> set[str]:
-    return {
-        change["address"]
-        for change in plan.get("resource_changes", [])
-        if change.get("mode") == "managed" and change["change"]["actions"] != ["delete"]
-    }
+    return Plan(plan).kept_addresses()
 
 
 def left_out_reason(address: str, resource_type: str) -> str:
@@ -79,17 +75,14 @@ def summarise(reference: dict[str, Any], emulator: dict[str, Any]) -> PlanSummar
     creates: Counter[str] = Counter()
     updates: Counter[str] = Counter()
     deletes: Counter[str] = Counter()
-    for change in emulator.get("resource_changes", []):
-        if change.get("mode") != "managed":
-            continue
-        actions = change["change"]["actions"]
-        if "create" in actions:
-            creates[change["type"]] += 1
-        if "update" in actions:
-            updates[change["type"]] += 1
-        if "delete" in actions:
-            deletes[change["type"]] += 1
-    types = {c["address"]: c["type"] for c in reference.get("resource_changes", [])}
+    for change in Plan(emulator).managed(kept=False):
+        if "create" in change.actions:
+            creates[change.type] += 1
+        if "update" in change.actions:
+            updates[change.type] += 1
+        if "delete" in change.actions:
+            deletes[change.type] += 1
+    types = {c.address: c.type for c in Plan(reference).changes}
     missing = planned_addresses(reference) - planned_addresses(emulator)
     left_out = {address: left_out_reason(address, types[address]) for address in sorted(missing)}
     return PlanSummary(creates, updates, deletes, left_out, _differing(reference, emulator))
@@ -98,15 +91,14 @@ def summarise(reference: dict[str, Any], emulator: dict[str, Any]) -> PlanSummar
 def _differing(reference: dict[str, Any], emulator: dict[str, Any]) -> list[str]:
     """Resources in both plans whose intended settings differ (values known at plan time only)."""
     def afters(plan: dict[str, Any]) -> dict[str, Any]:
-        return {c["address"]: c["change"]["after"] for c in plan.get("resource_changes", [])
-                if c.get("mode") == "managed" and c["change"]["actions"] != ["delete"]}
+        return {c.address: c.after for c in Plan(plan).managed()}
 
     wanted, applied = afters(reference), afters(emulator)
     return sorted(address for address in wanted.keys() & applied.keys() if wanted[address] != applied[address])
 
 
 def load(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))
+    return dict(Plan.load(path).document)
 
 
 def discard_stale_state(runner: EnvRunner) -> bool:

@@ -9,13 +9,13 @@ has changed.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
 from platformctl.catalog import Catalog, resolve
 from platformctl.emulator.control import Emulator
 from platformctl.paths import BUILD_DIR, CONFIG_DIR, ENVS_DIR, MODULES_DIR
+from platformctl.planjson import Plan
 from platformctl.tfrun import EnvRunner
 from platformctl.toolchain import ensure_toolchain
 
@@ -61,4 +61,4 @@ def offline_plan(catalog: Catalog, env: str, emulator: Emulator | None = None) -
 
 
 def load_plan(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))
+    return dict(Plan.load(path).document)

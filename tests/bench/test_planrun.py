@@ -18,7 +18,7 @@ PLAN = {
         {"address": "a.x", "mode": "managed", "change": {"actions": ["create"]}},
         {"address": "a.y", "mode": "managed", "change": {"actions": ["no-op"]}},
         {"address": "a.z", "mode": "managed", "change": {"actions": ["delete"]}},
-        {"address": "data.d", "mode": "data", "change": {"actions": ["read"]}},
+        {"address": "data.aws_x.d", "mode": "data", "change": {"actions": ["read"]}},
     ],
     "prior_state": {
         "values": {

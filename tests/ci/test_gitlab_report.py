@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from platformctl.ci import gitlab_report
 from platformctl.ci.commands import group
 from platformctl.errors import UsageError
+from platformctl.planjson import Plan
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plan_actions.json"
 
@@ -94,7 +95,7 @@ def test_markdown_of_a_plan_without_changes() -> None:
 
 
 def test_offline_plans_are_flagged(plan: dict[str, Any]) -> None:
-    assert gitlab_report.is_offline_plan(offline(plan))
+    assert Plan(offline(plan)).offline
     assert "Planned **OFFLINE**" in gitlab_report.plan_summary_markdown("dev", offline(plan))
     # local is the emulator env by definition: no warning there
     assert "OFFLINE" not in gitlab_report.plan_summary_markdown("local", offline(plan))

@@ -7,7 +7,7 @@ import json
 import pytest
 import yaml
 
-from platformctl.planjson import module_expression, resources_of_type
+from tests.plans.reading import module_expression, resources_of_type
 
 API = "module.platform.module.api["
 pytestmark = pytest.mark.terraform

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from platformctl.catalog.base import ENV_NAMES
-from platformctl.planjson import UNKNOWN, only, planned_changes, resources_of_type
+from tests.plans.reading import UNKNOWN, only, planned_changes, resources_of_type
 
 BUS = "module.platform.module.central_bus."
 pytestmark = pytest.mark.terraform

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from platformctl.planjson import only, resources_of_type
+from tests.plans.reading import only, resources_of_type
 
 LAKEHOUSE = "module.platform.module.lakehouse."
 pytestmark = pytest.mark.terraform

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from platformctl.catalog.base import ENV_NAMES
-from platformctl.planjson import only, resources_of_type
+from tests.plans.reading import only, resources_of_type
 
 WAREHOUSE = "module.platform.module.warehouse."
 pytestmark = pytest.mark.terraform

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -10,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from platformctl.paths import POLICIES_DIR
+from platformctl.planjson import Plan, split_address
 from platformctl.policy.checkov import ScanOutput, checkov_binary, run_checkov
-from platformctl.policy.planindex import split_address
 
 FIXTURES = POLICIES_DIR / "fixtures"
 CHECKS_DIR = POLICIES_DIR / "checks"
@@ -52,8 +51,7 @@ def hcl_addresses(main_tf: Path) -> list[str]:
 
 
 def plan_addresses(plan_json: Path) -> list[str]:
-    plan = json.loads(plan_json.read_text())
-    return [c["address"] for c in plan["resource_changes"]]
+    return [change.address for change in Plan.load(plan_json).changes]
 
 
 @pytest.fixture(scope="session")

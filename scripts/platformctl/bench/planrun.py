@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from platformctl.emulator.control import Emulator
+from platformctl.planjson import Plan
 from platformctl.tfrun import EnvRunner, TerraformError
 
 
@@ -187,28 +188,14 @@ def show_json(runner: EnvRunner, plan: Path) -> dict[str, Any]:
 
 def managed_resource_count(plan: dict[str, Any]) -> int:
     """Managed resource instances the plan describes (to create, update or keep), data sources excluded."""
-    return sum(
-        1
-        for change in plan.get("resource_changes", [])
-        if change.get("mode") == "managed" and change["change"]["actions"] != ["delete"]
-    )
+    return len(Plan(plan).managed())
 
 
 def data_source_count(plan: dict[str, Any]) -> int:
     """Data source instances read during the plan (prior_state holds what was read)."""
-    stack = [(plan.get("prior_state") or {}).get("values", {}).get("root_module", {})]
-    count = 0
-    while stack:
-        module = stack.pop()
-        count += sum(1 for r in module.get("resources", []) if r.get("mode") == "data")
-        stack.extend(module.get("child_modules", []))
-    return count
+    return sum(1 for resource in Plan(plan).prior_resources() if resource.get("mode") == "data")
 
 
 def pending_changes(plan: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """(address, actions) of every managed resource the plan would change."""
-    return [
-        (change["address"], list(change["change"]["actions"]))
-        for change in plan.get("resource_changes", [])
-        if change.get("mode") == "managed" and change["change"]["actions"] not in (["no-op"], ["read"])
-    ]
+    return [(change.address, list(change.actions)) for change in Plan(plan).pending()]

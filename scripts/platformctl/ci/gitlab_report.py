@@ -12,15 +12,16 @@ Pure functions over the parsed document; the CLI edge in commands.py reads and w
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from platformctl.errors import PlatformError, UsageError
+from platformctl.errors import UsageError
+from platformctl.planjson import KINDS, Change, Plan, PlanFileError, kind_of
 
-# Display order of the kinds of change in the Markdown summary.
-KINDS = ("create", "update", "replace", "delete", "forget", "read", "no-op")
+__all__ = ["KINDS", "PlanDigest", "PlanFileError", "digest", "kind_of", "load_plan"]
+
 HEADINGS = {
     "create": "to create",
     "update": "to update in place",
@@ -33,42 +34,19 @@ HEADINGS = {
 SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "forget": ".", "read": "<=", "no-op": " "}
 
 
-class PlanFileError(PlatformError):
-    """The plan JSON is missing or is not a `terraform show -json` document."""
-
-
-def kind_of(actions: Iterable[str]) -> str:
-    """Classify one `change.actions` list (https://developer.hashicorp.com/terraform/internals/json-format)."""
-    actions = list(actions)
-    if sorted(actions) == ["create", "delete"]:
-        return "replace"
-    if len(actions) == 1 and actions[0] in KINDS:
-        return actions[0]
-    raise PlanFileError(f"unknown change actions {actions!r} in the plan JSON")
-
-
-@dataclass(frozen=True)
-class ResourceChange:
-    address: str
-    type: str
-    mode: str
-    kind: str
-    module: str
-
-
 @dataclass(frozen=True)
 class PlanDigest:
     """What the summaries need from a plan document."""
 
-    changes: tuple[ResourceChange, ...]
-    drift: tuple[ResourceChange, ...]
+    changes: tuple[Change, ...]
+    drift: tuple[Change, ...]
     outputs: dict[str, str]
     offline: bool
     errored: bool
     terraform_version: str
     counts: dict[str, int] = field(default_factory=dict)
 
-    def of_kind(self, kind: str) -> list[ResourceChange]:
+    def of_kind(self, kind: str) -> list[Change]:
         return [change for change in self.changes if change.kind == kind]
 
     @property
@@ -76,54 +54,23 @@ class PlanDigest:
         return any(self.counts.get(kind, 0) for kind in ("create", "update", "replace", "delete", "forget"))
 
 
-def _resource_changes(entries: Iterable[Mapping[str, Any]]) -> tuple[ResourceChange, ...]:
-    return tuple(
-        ResourceChange(
-            address=entry["address"],
-            type=entry.get("type", ""),
-            mode=entry.get("mode", "managed"),
-            kind=kind_of(entry["change"]["actions"]),
-            module=entry.get("module_address", ""),
-        )
-        for entry in entries
-    )
-
-
-def is_offline_plan(plan: Mapping[str, Any]) -> bool:
-    """True when a provider of the plan points at custom endpoints: an OFFLINE (emulator) plan.
-
-    Real environments never configure `endpoints`; `make plan OFFLINE=1` injects them through an
-    override file, and so does the `local` env. Such a plan must never be applied to AWS.
-    """
-    providers = plan.get("configuration", {}).get("provider_config", {})
-    return any("endpoints" in (provider.get("expressions") or {}) for provider in providers.values())
-
-
-def digest(plan: Mapping[str, Any]) -> PlanDigest:
-    if "resource_changes" not in plan and "format_version" not in plan:
-        raise PlanFileError("not a plan JSON document (no format_version or resource_changes)")
-    changes = _resource_changes(plan.get("resource_changes") or [])
+def digest(plan: Mapping[str, Any] | Plan) -> PlanDigest:
+    reader = plan if isinstance(plan, Plan) else Plan.checked(plan)
     counts = {kind: 0 for kind in KINDS}
-    for change in changes:
+    for change in reader.changes:
         counts[change.kind] += 1
-    outputs = {
-        name: kind_of(value["actions"])
-        for name, value in sorted((plan.get("output_changes") or {}).items())
-        if value.get("actions") != ["no-op"]
-    }
-    drift = tuple(c for c in _resource_changes(plan.get("resource_drift") or []) if c.kind != "no-op")
     return PlanDigest(
-        changes=changes,
-        drift=drift,
-        outputs=outputs,
-        offline=is_offline_plan(plan),
-        errored=bool(plan.get("errored")),
-        terraform_version=str(plan.get("terraform_version") or "unknown"),
+        changes=reader.changes,
+        drift=tuple(change for change in reader.drift if change.kind != "no-op"),
+        outputs=reader.output_changes,
+        offline=reader.offline,
+        errored=bool(reader.document.get("errored")),
+        terraform_version=str(reader.document.get("terraform_version") or "unknown"),
         counts=counts,
     )
 
 
-def terraform_report(plan: Mapping[str, Any]) -> dict[str, int]:
+def terraform_report(plan: Mapping[str, Any] | Plan) -> dict[str, int]:
     """The GitLab terraform report: a replace counts as one create and one delete."""
     counts = digest(plan).counts
     return {
@@ -150,7 +97,7 @@ def _cell(text: str) -> str:
     return "`" + text.replace("|", "\\|") + "`"
 
 
-def _change_table(changes: list[ResourceChange]) -> list[str]:
+def _change_table(changes: list[Change]) -> list[str]:
     lines = ["| | Resource | Type |", "|---|---|---|"]
     for change in sorted(changes, key=lambda c: c.address):
         lines.append(f"| `{SYMBOLS[change.kind]}` | {_cell(change.address)} | {_cell(change.type)} |")
@@ -163,7 +110,7 @@ def _demote(markdown: str) -> str:
 
 
 def plan_summary_markdown(
-    env: str, plan: Mapping[str, Any], *, policy_summary: str | None = None, job_url: str | None = None
+    env: str, plan: Mapping[str, Any] | Plan, *, policy_summary: str | None = None, job_url: str | None = None
 ) -> str:
     """The Markdown plan summary of one environment (a merge-request comment or a job artifact)."""
     info = digest(plan)
@@ -210,16 +157,10 @@ def plan_summary_markdown(
 
 
 # -- file edges ---------------------------------------------------------------------------------
-def load_plan(path: Path) -> dict[str, Any]:
+def load_plan(path: Path) -> Plan:
     if not path.is_file():
         raise UsageError(f"no plan JSON at {path}: run `make plan ENV=<env>` first")
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise PlanFileError(f"{path} is not JSON: {exc}") from exc
-    if not isinstance(document, dict):
-        raise PlanFileError(f"{path} is not a plan JSON document")
-    return document
+    return Plan.load(path)
 
 
 def dump_report(report: Mapping[str, int]) -> str:

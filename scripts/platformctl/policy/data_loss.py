@@ -20,7 +20,7 @@ from platformctl.catalog.changes import AcknowledgedChange, AcknowledgementFile
 from platformctl.catalog.yamlsource import read_yaml, validation_problems
 from platformctl.errors import CatalogError
 from platformctl.paths import CONFIG_DIR, ROOT
-from platformctl.policy.planindex import Address, PlanIndex, PlanResource, module_instance
+from platformctl.policy.planindex import PlanIndex, PlanResource
 
 RULE_ID = "PLAT_PLAN_11"
 MR_FILE = "acknowledged-changes.yaml"
@@ -51,39 +51,29 @@ def _is_iceberg_table(values: dict[str, Any]) -> bool:
 def losses(index: PlanIndex) -> list[DataLoss]:
     """Every planned change that drops buffered records or deletes stored data."""
     found = []
-    for change in index.plan.get("resource_changes") or []:
-        if change.get("mode", "managed") != "managed":
-            continue
-        body = change.get("change") or {}
-        action = _action(list(body.get("actions") or []))
+    for change in index.reader.managed(kept=False):
+        action = _action(list(change.actions))
         if action is None:
             continue
-        before = body.get("before") or {}
-        rtype = change.get("type")
-        if rtype == "aws_kinesis_firehose_delivery_stream" and action == "replace":
-            what = f"replaces Firehose stream {before.get('name') or change['address']}: records it buffers are lost"
-        elif rtype == "aws_glue_catalog_table" and _is_iceberg_table(before):
+        before = change.before
+        if change.type == "aws_kinesis_firehose_delivery_stream" and action == "replace":
+            what = f"replaces Firehose stream {before.get('name') or change.address}: records it buffers are lost"
+        elif change.type == "aws_glue_catalog_table" and _is_iceberg_table(before):
             what = (
                 f"{'replaces' if action == 'replace' else 'deletes'} Iceberg table "
                 f"{before.get('database_name')}.{before.get('name')}: its metadata (and so its data) is lost"
             )
-        elif rtype == "aws_s3_bucket":
+        elif change.type == "aws_s3_bucket":
             what = (
-                f"{'replaces' if action == 'replace' else 'deletes'} bucket {before.get('bucket') or change['address']}"
+                f"{'replaces' if action == 'replace' else 'deletes'} bucket {before.get('bucket') or change.address}"
                 f"{' with force_destroy (every object is deleted)' if before.get('force_destroy') else ''}: "
                 "the plan cannot tell whether it holds data"
             )
         else:
             continue
-        parsed = Address.parse(change["address"])
         resource = PlanResource(
-            address=change["address"],
-            mode="managed",
-            type=rtype,
-            name=change.get("name", parsed.name),
-            index=change.get("index"),
-            module=module_instance(parsed.modules),
-            values=before,
+            address=change.address, mode="managed", type=change.type, name=change.name, index=change.index,
+            module=change.module, values=before,
         )
         found.append(DataLoss(resource, action, what))
     return found

@@ -8,96 +8,16 @@ they come from (`"references": ["aws_iam_role.delivery", "each.key"]`), so rules
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from platformctl.paths import ROOT
+from platformctl.planjson import Address, Plan, module_instance, name_and_index, split_address
 
-_INDEX = re.compile(r"\[(\d+|\"(?:[^\"\\]|\\.)*\")\]")
-
-
-def split_address(address: str) -> list[str]:
-    """Split on dots outside brackets and quotes: module.a["x.y"].aws_b.c[0] -> [module, a["x.y"], aws_b, c[0]]."""
-    parts: list[str] = []
-    current: list[str] = []
-    depth = 0
-    quoted = False
-    escaped = False
-    for char in address:
-        if quoted:
-            current.append(char)
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                quoted = False
-            continue
-        if char == '"':
-            quoted = True
-        elif char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-        elif char == "." and depth == 0:
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    parts.append("".join(current))
-    return parts
-
-
-def _name_and_index(part: str) -> tuple[str, Any]:
-    match = _INDEX.search(part)
-    if not match:
-        return part, None
-    raw = match.group(1)
-    return part[: match.start()], (json.loads(raw) if raw.startswith('"') else int(raw))
-
-
-@dataclass(frozen=True)
-class Address:
-    """A parsed resource address."""
-
-    modules: tuple[tuple[str, Any], ...]  # (call name, instance key or None) from the root down
-    mode: str  # managed | data
-    type: str
-    name: str
-    index: Any
-
-    @classmethod
-    def parse(cls, address: str) -> Address:
-        parts = split_address(address)
-        modules: list[tuple[str, Any]] = []
-        while len(parts) > 2 and parts[0] == "module":
-            modules.append(_name_and_index(parts[1]))
-            parts = parts[2:]
-        mode = "managed"
-        if parts[0] == "data":
-            mode, parts = "data", parts[1:]
-        name, index = _name_and_index(parts[1])
-        return cls(tuple(modules), mode, parts[0], name, index)
-
-    @property
-    def module_names(self) -> tuple[str, ...]:
-        return tuple(name for name, _ in self.modules)
-
-
-def _render_index(index: Any) -> str:
-    if index is None:
-        return ""
-    return f"[{json.dumps(index)}]"
-
-
-def module_instance(modules: tuple[tuple[str, Any], ...]) -> str:
-    return ".".join(f"module.{name}{_render_index(key)}" for name, key in modules)
-
+__all__ = ["Address", "PlanIndex", "PlanResource", "module_instance", "relative", "split_address"]
 
 @dataclass
 class PlanResource:
@@ -122,49 +42,36 @@ class PlanResource:
         return key not in self.values and bool(self.after_unknown.get(key))
 
 
-def _walk_modules(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield module
-    for child in module.get("child_modules", []) or []:
-        yield from _walk_modules(child)
-
-
 class PlanIndex:
-    def __init__(self, plan: dict[str, Any], root_dir: Path | None = None, label: str = "") -> None:
-        self.plan = plan
+    def __init__(self, plan: dict[str, Any] | Plan, root_dir: Path | None = None, label: str = "") -> None:
+        self.reader = Plan.of(plan)
+        self.plan = self.reader.document
         self.root_dir = root_dir
         self.label = label
-        changes = {c["address"]: c for c in plan.get("resource_changes", []) or []}
+        changes = self.reader.by_address
         self.resources: dict[str, PlanResource] = {}
-        root = (plan.get("planned_values") or {}).get("root_module") or {}
-        for module in _walk_modules(root):
-            for raw in module.get("resources", []) or []:
-                parsed = Address.parse(raw["address"])
-                change = (changes.get(raw["address"]) or {}).get("change") or {}
-                if change.get("actions") == ["delete"]:
-                    continue
-                self.resources[raw["address"]] = PlanResource(
-                    address=raw["address"], mode=raw.get("mode", parsed.mode), type=raw["type"], name=raw["name"],
-                    index=raw.get("index"), module=module_instance(parsed.modules), values=raw.get("values") or {},
-                    after_unknown=change.get("after_unknown") or {},
-                )
+        for raw in self.reader.planned_resources():
+            change = changes.get(raw["address"])
+            if change is not None and not change.kept:
+                continue
+            parsed = Address.parse(raw["address"])
+            self.resources[raw["address"]] = PlanResource(
+                address=raw["address"], mode=raw.get("mode", parsed.mode), type=raw["type"], name=raw["name"],
+                index=raw.get("index"), module=parsed.module, values=raw.get("values") or {},
+                after_unknown=change.after_unknown if change else {},
+            )
         self._source_cache: dict[Path, list[str]] = {}
 
     @classmethod
     def load(cls, path: Path, root_dir: Path | None = None, label: str = "") -> PlanIndex:
-        return cls(json.loads(path.read_text()), root_dir=root_dir, label=label)
+        return cls(Plan.load(path), root_dir=root_dir, label=label)
 
     # -- lookups -------------------------------------------------------------------------------
     def of_type(self, *types: str, mode: str = "managed") -> list[PlanResource]:
         return [r for r in self.resources.values() if r.type in types and r.mode == mode]
 
     def _config_module(self, names: tuple[str, ...]) -> dict[str, Any] | None:
-        module = (self.plan.get("configuration") or {}).get("root_module") or {}
-        for name in names:
-            call = (module.get("module_calls") or {}).get(name)
-            if not call:
-                return None
-            module = call.get("module") or {}
-        return module
+        return self.reader.config_module(names)
 
     def _module_call(self, names: tuple[str, ...]) -> dict[str, Any] | None:
         if not names:
@@ -173,11 +80,7 @@ class PlanIndex:
         return ((parent or {}).get("module_calls") or {}).get(names[-1])
 
     def config(self, resource: PlanResource) -> dict[str, Any]:
-        module = self._config_module(resource.parsed.module_names) or {}
-        local = f"{resource.type}.{resource.name}"
-        if resource.mode == "data":
-            local = f"data.{local}"
-        return next((c for c in module.get("resources", []) or [] if c.get("address") == local), {})
+        return self.reader.resource_config(resource.parsed)
 
     def expression(self, resource: PlanResource, *path: str | int) -> dict[str, Any] | None:
         """The configuration expression at a path such as ("iceberg_configuration", 0, "role_arn")."""
@@ -221,7 +124,7 @@ class PlanIndex:
                     found[r.address] = r
                 continue
             if parts[0] == "module" and len(parts) > 2:
-                name, key = _name_and_index(parts[1])
+                name, key = name_and_index(parts[1])
                 child = self._config_module((*(n for n, _ in modules), name)) or {}
                 output = ((child.get("outputs") or {}).get(parts[2]) or {}).get("expression") or {}
                 for r in self._resolve(list(output.get("references") or []), (*modules, (name, key)), None, depth + 1):
@@ -235,7 +138,7 @@ class PlanIndex:
             if len(parts) < 2:
                 continue
             rtype = parts[0]
-            name, index = _name_and_index(parts[1])
+            name, index = name_and_index(parts[1])
             candidates = [r for r in self.resources.values() if r.mode == mode and r.type == rtype and r.name == name
                           and self._in_instance(r, modules)]
             if index is not None:
@@ -258,15 +161,12 @@ class PlanIndex:
     @cached_property
     def _module_dirs(self) -> dict[tuple[str, ...], Path | None]:
         dirs: dict[tuple[str, ...], Path | None] = {(): self.root_dir}
-
-        def walk(module: dict[str, Any], names: tuple[str, ...], directory: Path | None) -> None:
+        for names, module in self.reader.config_modules():  # parents come before their children
+            directory = dirs.get(names)
             for name, call in (module.get("module_calls") or {}).items():
                 source = str(call.get("source") or "")
-                child_dir = (directory / source).resolve() if directory and source.startswith(("./", "../")) else None
-                dirs[(*names, name)] = child_dir
-                walk(call.get("module") or {}, (*names, name), child_dir)
-
-        walk((self.plan.get("configuration") or {}).get("root_module") or {}, (), self.root_dir)
+                local = directory is not None and source.startswith(("./", "../"))
+                dirs[(*names, name)] = (directory / source).resolve() if local else None
         return dirs
 
     def module_dir(self, resource: PlanResource) -> Path | None:

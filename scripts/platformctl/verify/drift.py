@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from platformctl.planjson import Plan
 from platformctl.tfrun import EnvRunner, TerraformError
 from platformctl.verify.model import CheckResult
 
@@ -15,13 +16,7 @@ NAME = "terraform plan -detailed-exitcode reports no pending change"
 
 def pending_changes(plan: dict[str, Any]) -> list[str]:
     """`<actions> <address>` of every managed resource the plan would change."""
-    pending = []
-    for change in plan.get("resource_changes", []):
-        actions = change["change"]["actions"]
-        if change.get("mode") != "managed" or actions in (["no-op"], ["read"]):
-            continue
-        pending.append(f"{'/'.join(actions)} {change['address']}")
-    return sorted(pending)
+    return sorted(f"{'/'.join(change.actions)} {change.address}" for change in Plan(plan).pending())
 
 
 def check_plan(exit_code: int, plan: dict[str, Any] | None) -> CheckResult:
@@ -30,7 +25,7 @@ def check_plan(exit_code: int, plan: dict[str, Any] | None) -> CheckResult:
         return CheckResult.passed(GROUP, NAME, "no changes: the deployment matches the configuration")
     if exit_code == 2:
         pending = pending_changes(plan or {})
-        outputs = sorted((plan or {}).get("output_changes", {}))
+        outputs = sorted((plan or {}).get("output_changes") or {})
         reason = f"{len(pending)} pending resource change(s)"
         if not pending:
             reason = "only output changes pending" if outputs else "pending changes"
