@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from platformctl.errors import PlatformError, UsageError
+from platformctl.eventing.awscall import call
 
 # --queue -> (the DLQ, the queue it belongs to), as modules/eventbridge-central-bus names them.
 QUEUES = {
@@ -65,17 +66,11 @@ class RedriveReport:
         return {**asdict(self), "ok": self.ok}
 
 
-def _call(method: Callable[..., Any], what: str, **kwargs: Any) -> Any:
-    from botocore.exceptions import ClientError
+_MISSING = ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist", "ResourceNotFoundException")
 
-    try:
-        return method(**kwargs)
-    except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
-        message = error.response.get("Error", {}).get("Message", str(error))
-        if code in ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist", "ResourceNotFoundException"):
-            raise UsageError(f"{what} does not exist: is the environment applied? ({message})") from error
-        raise RedriveError(f"{what}: {code or 'error'}: {message}") from error
+
+def _call(method: Callable[..., Any], what: str, **kwargs: Any) -> Any:
+    return call(method, what, RedriveError, _MISSING, **kwargs)
 
 
 def plan_redrive(sqs: Any, env: str, queue: str) -> RedrivePlan:

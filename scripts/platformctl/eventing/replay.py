@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from platformctl.errors import PlatformError, UsageError
+from platformctl.eventing.awscall import call
 
 # The bus's routing rules by the name the CLI accepts (modules/eventbridge-central-bus, local.rule_names).
 RULES = {"high-priority": "high-priority", "standard": "standard", "api-destination": "api-destination"}
@@ -132,16 +133,7 @@ def plan_replay(
 
 
 def _call(method: Callable[..., Any], what: str, **kwargs: Any) -> Any:
-    from botocore.exceptions import ClientError
-
-    try:
-        return method(**kwargs)
-    except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
-        message = error.response.get("Error", {}).get("Message", str(error))
-        if code == "ResourceNotFoundException":
-            raise UsageError(f"{what} does not exist: is the environment applied? ({message})") from error
-        raise ReplayError(f"{what}: {code or 'error'}: {message}") from error
+    return call(method, what, ReplayError, ("ResourceNotFoundException",), **kwargs)
 
 
 def fraction(plan: ReplayPlan, last_replayed: datetime | None) -> float:
