@@ -20,8 +20,9 @@ from platformctl.errors import UsageError
 from platformctl.openapi.catalog_specs import display, lint_catalog, load_api_catalog, variables_for
 from platformctl.openapi.document import CatalogVariable
 from platformctl.openapi.engine import lint_file
-from platformctl.openapi.model import RETIRED_RULES, RULES, Finding
+from platformctl.openapi.model import RETIRED_RULES, Finding
 from platformctl.openapi.report import FORMATS, counts, exit_status, render
+from platformctl.openapi.ruledocs import ordered_rules, rules_markdown
 from platformctl.openapi.rules_aws import DEFAULT_RESOURCE_LIMIT
 
 _err = Console(stderr=True, highlight=False)
@@ -160,11 +161,14 @@ def lint_catalog_command(
 
 
 @group.command("rules")
-def rules() -> None:
+@click.option("--markdown", is_flag=True, help="Print the Markdown table of config/apis/README.md instead.")
+def rules(markdown: bool) -> None:
     """List the linter's rules: severity, what API Gateway itself does, whether it can be ignored."""
+    if markdown:
+        click.echo(rules_markdown(), nl=False)
+        return
     table = Table("rule", "severity", "API Gateway", "per-operation ignore", "checks")
-    order = {"OAS": 0, "APIGW": 1, "PLAT": 2}
-    for rule in sorted(RULES.values(), key=lambda r: (order.get(r.id.rstrip("0123456789"), 9), r.id)):
+    for rule in ordered_rules():
         table.add_row(
             rule.id, rule.severity.value, rule.aws.value, "yes" if rule.suppressible else "no", escape(rule.summary)
         )

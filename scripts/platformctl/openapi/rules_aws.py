@@ -141,9 +141,9 @@ def resource_quota(doc: SpecDocument) -> Iterator[Hit]:
 
 @rule("APIGW024", "sibling path variables share one name (/pets/{id} beside /pets/{id}/toys)", aws=AwsVerdict.FAILS)
 def sibling_path_variables(doc: SpecDocument) -> Iterator[Hit]:
-    """A resource has at most one variable child: API Gateway refuses /pets/{petId}/toys beside
-    /pets/{id} with "A sibling ({id}) of this resource already has a variable path part -- only
-    one is allowed" (the CreateResource error that imports and CloudFormation stacks report)."""
+    """AWS (the CreateResource error that imports and CloudFormation stacks report): "A sibling ({id})
+    of this resource already has a variable path part -- only one is allowed". A resource has at most
+    one variable child, so /pets/{petId}/toys beside /pets/{id} is refused."""
     first: dict[str, tuple[str, str]] = {}  # parent resource -> (variable segment, path that set it)
     reported: set[tuple[str, str]] = set()
     for path in doc.paths:
