@@ -159,7 +159,8 @@ def run(
     }
     log(
         f"tool throughput: linter cold {results['throughput']['linter']['cold']['wall_seconds']['median']:.2f}s, "
-        f"warm {results['throughput']['linter']['warm']['wall_seconds']['median']:.2f}s"
+        f"warm {results['throughput']['linter']['warm']['wall_seconds']['median']:.2f}s, "
+        f"new process {results['throughput']['linter']['cold_process']['wall_seconds']['median']:.2f}s"
     )
     results["gates"] = gates.gate_costs(ROOT, gates.CHEAP_GATES, output_dir / "gates", repeats=1, log=log)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -19,14 +22,31 @@ from platformctl.openapi.benchmark import measure, write_ordinary_specs
 LINTER_TARGET_SECONDS = 1.0
 
 
+def cli_lint_seconds(paths: Sequence[Path]) -> tuple[float, int]:
+    """One `platformctl openapi lint --no-cache` in a new interpreter: (wall seconds, findings).
+
+    This is what a developer waits for on a first run: interpreter start, imports and the validator's
+    schema compilation included, which an in-process measurement hides."""
+    command = [sys.executable, "-c", "from platformctl.cli import main; main()", "openapi", "lint"]
+    command += ["--no-cache", "--no-catalog", "--format", "json", *map(str, paths)]
+    start = time.perf_counter()
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if completed.returncode not in (0, 1):
+        raise RuntimeError(f"openapi lint exited {completed.returncode}: {completed.stderr.strip()[-400:]}")
+    return seconds, len(json.loads(completed.stdout)["findings"])
+
+
 def linter_throughput(work_dir: Path, specs: int = 100, repeats: int = 3) -> dict[str, Any]:
-    """Lint `specs` ordinary specs: cold (empty validation cache), warm (same cache again) and rules only.
+    """Lint `specs` ordinary specs: cold (empty validation cache), warm (same cache again), rules only,
+    and cold in a fresh process (the CLI as a developer runs it, without a cache).
 
     Each repeat uses a fresh cache directory, so every cold run really validates every document."""
     spec_dir = work_dir / "specs"
     shutil.rmtree(spec_dir, ignore_errors=True)
     paths = write_ordinary_specs(spec_dir, count=specs, paths=10)
     runs: dict[str, list[Any]] = {"cold": [], "warm": [], "rules_only": []}
+    process_runs: list[tuple[float, int]] = []
     findings = 0
     for index in range(repeats):
         cache = work_dir / f"cache-{index}"
@@ -35,6 +55,7 @@ def linter_throughput(work_dir: Path, specs: int = 100, repeats: int = 3) -> dic
         runs["warm"].append(measure(paths, cache_dir=cache))
         runs["rules_only"].append(measure(paths, validate_document=False))
         findings = max(findings, *(r[-1].findings for r in runs.values()))
+        process_runs.append(cli_lint_seconds(paths))
     result: dict[str, Any] = {
         "specs": specs,
         "paths_per_spec": 10,
@@ -49,6 +70,13 @@ def linter_throughput(work_dir: Path, specs: int = 100, repeats: int = 3) -> dic
             "specs_per_second": round(specs / wall.median, 1) if wall.median else None,
             "meets_target": wall.median < LINTER_TARGET_SECONDS,
         }
+    process_wall = summarize([seconds for seconds, _ in process_runs])
+    result["cold_process"] = {
+        "wall_seconds": process_wall.to_dict(),
+        "findings": max(found for _, found in process_runs),
+        "specs_per_second": round(specs / process_wall.median, 1) if process_wall.median else None,
+        "meets_target": process_wall.median < LINTER_TARGET_SECONDS,
+    }
     return result
 
 
