@@ -214,3 +214,88 @@ def firehose_s3_configuration(destination: str, block: dict[str, Any]) -> dict[s
     if destination == "extended_s3":
         return block
     return first_block(block, "s3_configuration")
+
+
+# -- resource policies ----------------------------------------------------------------------------
+# Resource type -> the attribute that holds its resource-based policy (JSON).
+RESOURCE_POLICY_ATTRIBUTE = {
+    "aws_sqs_queue_policy": "policy",
+    "aws_sqs_queue": "policy",
+    "aws_sns_topic_policy": "policy",
+    "aws_sns_topic": "policy",
+    "aws_s3_bucket_policy": "policy",
+    "aws_kms_key": "policy",
+    "aws_cloudwatch_event_bus_policy": "policy",
+    "aws_secretsmanager_secret_policy": "policy",
+    "aws_api_gateway_rest_api_policy": "policy",
+    "aws_ecr_repository_policy": "policy",
+    "aws_glue_resource_policy": "policy",
+}
+
+# Identity-based policies: resource type -> attribute ("inline_policy" blocks for aws_iam_role).
+IDENTITY_POLICY_ATTRIBUTE = {
+    "aws_iam_policy": "policy",
+    "aws_iam_role_policy": "policy",
+    "aws_iam_user_policy": "policy",
+    "aws_iam_group_policy": "policy",
+}
+
+# Condition keys that tie a service principal's request to one source (AWS, "The confused deputy
+# problem" and "AWS global condition context keys": aws:SourceArn, aws:SourceAccount, aws:SourceOrgID,
+# aws:SourceOrgPaths).
+SOURCE_CONDITION_KEYS = frozenset({"aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "aws:sourceorgpaths"})
+# In a statement of KMS actions, services such as CloudWatch Logs and EventBridge name their source
+# resource in the encryption context instead (kms:EncryptionContext:aws:logs:arn = the log group).
+KMS_SOURCE_CONTEXT_PREFIX = "kms:encryptioncontext:aws:"
+# Only positive operators restrict: a negated one, IfExists or ForAllValues also matches a request
+# without the key.
+_RESTRICTING_OPERATOR = re.compile(r"(ForAnyValue:)?(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)",
+                                   re.IGNORECASE)
+# A statement of only these actions is a role trust policy, where sts:ExternalId or the role's own
+# scope does the job (trust policies are out of scope of the resource-policy checks).
+TRUST_ACTIONS = frozenset({"sts:assumerole", "sts:tagsession", "sts:setsourceidentity", "sts:setcontext"})
+
+
+def principal_services(principal: Any) -> list[str]:
+    """The service principals of a JSON statement's `Principal` ({"Service": ...}); [] for other principals."""
+    principal = unwrap(principal)
+    if not isinstance(principal, dict):
+        return []
+    return [str(v) for key, values in principal.items() if str(key).lower() == "service"
+            for v in as_list(unwrap(values)) if v is not None]
+
+
+def is_trust_statement(actions: list[Any]) -> bool:
+    return bool(actions) and all(isinstance(a, str) and a.strip().lower() in TRUST_ACTIONS for a in actions)
+
+
+def json_conditions(condition: Any) -> list[tuple[str, str, list[Any]]]:
+    """(operator, key, values) of a JSON statement's `Condition` map."""
+    condition = unwrap(condition)
+    found: list[tuple[str, str, list[Any]]] = []
+    if not isinstance(condition, dict):
+        return found
+    for operator, block in condition.items():
+        block = unwrap(block)
+        if isinstance(block, dict):
+            found.extend((str(operator), str(key), as_list(unwrap(values))) for key, values in block.items())
+    return found
+
+
+def source_scoped(conditions: list[tuple[str, str, list[Any]]], actions: list[Any]) -> bool:
+    """A restricting condition on a source key whose values are not a bare wildcard (None: unknown in a plan)."""
+    kms_only = bool(actions) and all(isinstance(a, str) and a.lower().startswith("kms:") for a in actions)
+    for operator, key, values in conditions:
+        if not _RESTRICTING_OPERATOR.fullmatch(operator.strip()):
+            continue
+        name = key.strip().lower()
+        source_key = name in SOURCE_CONDITION_KEYS or (kms_only and name.startswith(KMS_SOURCE_CONTEXT_PREFIX))
+        if source_key and values and all(v is None or (isinstance(v, str) and v.strip() not in ("", "*"))
+                                         for v in values):
+            return True
+    return False
+
+
+def wide_actions(actions: list[Any]) -> list[str]:
+    """The actions that grant a whole service (`service:*`) or everything (`*`)."""
+    return [a for a in actions if is_service_wildcard(a)]
