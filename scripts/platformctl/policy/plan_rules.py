@@ -8,6 +8,7 @@ values are unknown until apply (a new stage's ARN, a new role's ARN).
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from collections.abc import Callable
@@ -159,6 +160,78 @@ def stages_have_alarms(index: PlanIndex) -> list[tuple[PlanResource, str]]:
 
 # -- PLAT_PLAN_3 --------------------------------------------------------------------------------
 GLUE_TABLE_ARN = re.compile(r"^arn:[\w-]+:glue:[^:]*:[^:]*:table/(?P<db>[^/]+)/(?P<table>.+)$")
+AWS_MANAGED_POLICY_ARN = re.compile(r"^arn:[\w-]+:iam::aws:policy/")
+# The object writes a delivery role can be granted; an action pattern (s3:*, s3:Put*) grants what it matches.
+S3_OBJECT_WRITES = ("s3:putobject", "s3:putobjectacl", "s3:deleteobject", "s3:deleteobjectversion",
+                    "s3:abortmultipartupload", "s3:restoreobject")
+
+
+def _managed_policy_arns(index: PlanIndex, role: PlanResource) -> list[tuple[str, str]]:
+    """(label, AWS-managed policy ARN) of every AWS-managed policy the plan attaches to the role."""
+    role_name = role.values.get("name")
+    found = [(role.address, arn) for arn in _as_list(role.values.get("managed_policy_arns"))]
+    for attachment in index.of_type("aws_iam_role_policy_attachment", "aws_iam_role_policy_attachments_exclusive"):
+        key = "role" if attachment.type == "aws_iam_role_policy_attachment" else "role_name"
+        if _points_at(index, attachment, (key,), role, identities=("name", "id")) or (
+                role_name and attachment.values.get(key) == role_name):
+            arns = _as_list(attachment.values.get("policy_arn")) + _as_list(attachment.values.get("policy_arns"))
+            found += [(attachment.address, arn) for arn in arns]
+    for attachment in index.of_type("aws_iam_policy_attachment"):
+        roles = _as_list(attachment.values.get("roles"))
+        if (role_name and role_name in roles) or any(r.address == role.address
+                                                     for r in index.references(attachment, "roles")):
+            found.append((attachment.address, attachment.values.get("policy_arn")))
+    return [(label, arn) for label, arn in found if isinstance(arn, str) and AWS_MANAGED_POLICY_ARN.match(arn)]
+
+
+def _table_locations(index: PlanIndex, tables: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(database, table) -> (bucket, key prefix ending in "/") of each Glue table whose location the plan knows."""
+    locations = {}
+    for table in index.of_type("aws_glue_catalog_table"):
+        pair = (table.values.get("database_name"), table.values.get("name"))
+        descriptors = _blocks(table.values, "storage_descriptor")
+        location = descriptors[0].get("location") if descriptors else None
+        match = re.fullmatch(r"s3a?://([^/]+)/?(.*)", location) if isinstance(location, str) else None
+        if match and (not tables or pair in tables):
+            key = match[2].rstrip("/")
+            locations[pair] = (match[1], f"{key}/" if key else "")  # type: ignore[index]
+    return locations
+
+
+def _s3_write_problems(label: str, statement: dict[str, Any], own: list[tuple[str, str]],
+                       warehouses: set[str]) -> list[str]:
+    """Object writes of one statement that reach beyond the stream's own table prefixes in a warehouse bucket.
+    With no known table location every bucket may be the warehouse: only whole-bucket writes are judged."""
+    actions = [a.lower() for a in _as_list(statement.get("Action")) if isinstance(a, str)]
+    writes = sorted({w for w in S3_OBJECT_WRITES for a in actions if fnmatch.fnmatchcase(w, a)})
+    if not writes:
+        return []
+    problems = []
+    for resource in (r for r in _as_list(statement.get("Resource")) if isinstance(r, str)):
+        if resource == "*":
+            problems.append(f"{label} grants {', '.join(writes)} on '*' (every bucket, the warehouse included)")
+            continue
+        match = re.fullmatch(r"arn:[\w-]+:s3:::([^/]*)(?:/(.*))?", resource)
+        if not match:
+            continue
+        bucket_pattern, key_pattern = match[1], match[2]
+        if key_pattern is None:
+            continue  # the bucket itself: object writes do not apply to it
+        wild_bucket = any(c in bucket_pattern for c in "*?")
+        hit = [b for b in warehouses if fnmatch.fnmatchcase(b, bucket_pattern)] if warehouses else []
+        if warehouses and not hit:
+            continue
+        literal = re.split(r"[*?]", key_pattern, maxsplit=1)[0]
+        if wild_bucket or (not literal and (hit or not warehouses)):
+            problems.append(f"{label} grants {', '.join(writes)} on {resource!r}: the whole warehouse bucket, not "
+                            "the stream's table prefixes")
+            continue
+        if warehouses and not any(bucket in hit and literal.startswith(prefix) for bucket, prefix in own):
+            prefixes = ", ".join(f"s3://{b}/{p}" for b, p in own) or "(none known)"
+            problems.append(f"{label} grants {', '.join(writes)} on {resource!r}: broader than (or outside) the "
+                            f"stream's table prefixes {prefixes}")
+    return problems
+
 
 
 def _role_policies(index: PlanIndex, role: PlanResource) -> list[tuple[str, Any]]:
@@ -201,9 +274,16 @@ def firehose_roles_scoped_to_own_tables(index: PlanIndex) -> list[tuple[PlanReso
         if not roles:
             problems.append((stream, "its delivery role is not in this plan: the role's scope cannot be verified"))
             continue
+        locations = _table_locations(index, set())
+        own_prefixes = [locations[pair] for pair in sorted(own) if pair in locations]
+        warehouses = {bucket for bucket, _ in locations.values()} if len(own_prefixes) == len(own) else set()
         for role in roles:
             reachable: set[tuple[str, str]] = set()
             unknown: list[str] = []
+            for label, arn in _managed_policy_arns(index, role):
+                problems.append((stream, f"{label} attaches the AWS-managed policy {arn} to role {role.address}: "
+                                         "AWS-managed policies are not scoped to the stream's tables; grant what the "
+                                         "stream needs in its own policies"))
             for label, document in _role_policies(index, role):
                 if document is None:
                     unknown.append(label)
@@ -211,6 +291,7 @@ def firehose_roles_scoped_to_own_tables(index: PlanIndex) -> list[tuple[PlanReso
                 for statement in _as_list(document.get("Statement")):
                     if not isinstance(statement, dict) or str(statement.get("Effect")).lower() != "allow":
                         continue
+                    problems += [(stream, p) for p in _s3_write_problems(label, statement, own_prefixes, warehouses)]
                     actions = [a for a in _as_list(statement.get("Action")) if isinstance(a, str)]
                     if not any(a == "*" or a.lower().startswith("glue:") for a in actions):
                         continue
@@ -364,6 +445,20 @@ def buckets_are_encrypted_versioned_and_blocked(index: PlanIndex) -> list[tuple[
     return problems
 
 
+# -- PLAT_PLAN_12 -------------------------------------------------------------------------------
+def buckets_have_a_bucket_policy(index: PlanIndex) -> list[tuple[PlanResource, str]]:
+    """A bucket needs an aws_s3_bucket_policy; CKV_PLAT_27 checks that its content is TLS-only (in HCL, and in
+    the plan scan once the policy's JSON is known)."""
+    problems = []
+    for bucket in index.of_type("aws_s3_bucket"):
+        if _companions(index, bucket, "aws_s3_bucket_policy") or bucket.values.get("policy"):
+            continue
+        name = bucket.values.get("bucket") or bucket.address
+        problems.append((bucket, f"bucket {name} has no aws_s3_bucket_policy: without a Deny of s3:* when "
+                                 'aws:SecureTransport is "false" it accepts plain-HTTP requests'))
+    return problems
+
+
 RULES: tuple[Rule, ...] = (
     Rule("PLAT_PLAN_1", "HIGH", "Every EventBridge target has a dead_letter_config and a retry_policy",
          event_targets_have_dlq_and_retry),
@@ -379,6 +474,8 @@ RULES: tuple[Rule, ...] = (
          custom_domain_apis_disable_default_endpoint),
     Rule("PLAT_PLAN_7", "HIGH", "Every S3 bucket has SSE-KMS, versioning Enabled and a public access block with all "
          "four settings (separate resources in provider v5)", buckets_are_encrypted_versioned_and_blocked),
+    Rule("PLAT_PLAN_12", "HIGH", "Every S3 bucket has a bucket policy (CKV_PLAT_27: a TLS-only one)",
+         buckets_have_a_bucket_policy),
     Rule("PLAT_PLAN_11", "CRITICAL", "No plan replaces a Firehose stream or deletes an Iceberg table or an S3 bucket "
          "unless a named override with a reason acknowledges it", data_losing_changes_are_acknowledged),
 )
