@@ -56,11 +56,14 @@ output "apis" {
   description = "Per API: REST API id and name, stage, invoke URL, custom domain and rendered spec hash."
   value = {
     for name, api in module.api : name => {
-      rest_api_id        = api.rest_api_id
-      rest_api_name      = api.rest_api_name
-      stage_name         = api.stage_name
-      invoke_url         = api.invoke_url
-      custom_domain      = api.custom_domain
+      rest_api_id   = api.rest_api_id
+      rest_api_name = api.rest_api_name
+      stage_name    = api.stage_name
+      invoke_url    = api.invoke_url
+      custom_domain = api.custom_domain == null ? null : merge(api.custom_domain, {
+        regional_domain_name    = try(aws_apigatewayv2_domain_name.api[api.custom_domain.domain_name].domain_name_configuration[0].target_domain_name, null)
+        regional_hosted_zone_id = try(aws_apigatewayv2_domain_name.api[api.custom_domain.domain_name].domain_name_configuration[0].hosted_zone_id, null)
+      })
       rendered_body_sha1 = api.rendered_body_sha1
       spec_path          = var.apis[name].spec_path
     }

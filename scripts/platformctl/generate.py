@@ -139,7 +139,11 @@ PLATFORM_CALLS = (
             "tags": "${merge(var.tags, each.value.tags)}",
             "authorizer": f"${{{SUBSET} ? merge(each.value.authorizer, {{ grant_invoke_permission = false }})"
             " : each.value.authorizer}",
-            "custom_domain": f"${{{SUBSET} ? null : each.value.custom_domain}}",
+            # The mapping names the domain through the platform's resource (api_domains.tf), so it
+            # waits for the domain; the module itself then creates no domain.
+            "custom_domain": f"${{{SUBSET} || each.value.custom_domain == null ? null : merge(each.value.custom_domain,"
+            " { certificate_arn = null, domain_name ="
+            " aws_apigatewayv2_domain_name.api[each.value.custom_domain.domain_name].domain_name })}",
         },
     ),
     # Lake Formation grants apply in real accounts; moto cannot destroy them.
@@ -265,7 +269,26 @@ def root_document(inputs: EnvironmentInputs) -> dict[str, Any]:
         }
         call["emulator_apply_subset"] = "${var.emulator_apply_subset}"
     call["providers"] = {f"aws.{role}": f"aws.{role}" for role in ACCOUNT_ROLES}
-    return {"//": GENERATED_NOTE, "variable": variables, "module": {"platform": call}}
+    document: dict[str, Any] = {"//": GENERATED_NOTE, "variable": variables, "module": {"platform": call}}
+    if moved := domain_moves(inputs):
+        document["moved"] = moved
+    return document
+
+
+def domain_moves(inputs: EnvironmentInputs) -> list[dict[str, str]]:
+    """Shared API domains moved from the owning API's module into modules/platform (api_domains.tf).
+
+    A destroy and create of a live domain would break its DNS alias and drop traffic, so state
+    created before the move is moved, not replaced. Roots are generated per environment, where the
+    owner of each domain is known; a moved block whose source is not in state does nothing."""
+    return [
+        {
+            "from": f'module.platform.module.api["{name}"].aws_apigatewayv2_domain_name.this[0]',
+            "to": f'module.platform.aws_apigatewayv2_domain_name.api["{api.custom_domain.domain_name}"]',
+        }
+        for name, api in sorted(inputs.apis.items())
+        if api.custom_domain is not None and api.custom_domain.certificate_arn is not None
+    ]
 
 
 def forwarders_document(inputs: EnvironmentInputs) -> dict[str, Any] | None:

@@ -7,6 +7,7 @@ import json
 import pytest
 import yaml
 
+from platformctl.planjson import Plan
 from tests.plans.reading import module_expression, resources_of_type
 
 API = "module.platform.module.api["
@@ -60,12 +61,27 @@ def test_rest_apis_are_regional_overwrite_and_hide_the_default_endpoint(env_plan
 
 def test_multi_level_base_paths_on_one_tls12_domain(env_plans) -> None:
     plan = env_plans["local"]
-    [domain] = resources_of_type(plan, "aws_apigatewayv2_domain_name", API)
+    assert resources_of_type(plan, "aws_apigatewayv2_domain_name", API) == []  # the platform owns domains
+    [domain] = resources_of_type(plan, "aws_apigatewayv2_domain_name", "module.platform.aws_apigatewayv2")
     assert domain["values"]["domain_name"] == "api.local.example.com"
     config = domain["values"]["domain_name_configuration"][0]
     assert config["endpoint_type"] == "REGIONAL" and config["security_policy"] == "TLS_1_2"
     keys = sorted(m["values"]["api_mapping_key"] for m in resources_of_type(plan, "aws_apigatewayv2_api_mapping", API))
     assert keys == ["v1/customers", "v1/orders"]
+
+
+@pytest.mark.parametrize("env", ["local", "prod"])
+def test_every_mapping_waits_for_the_shared_domain(env_plans, env) -> None:
+    """Each API's mapping takes its domain_name from the platform's domain resource, so Terraform
+    orders domain before mappings; naming the domain as a plain string let a first apply race."""
+    plan = Plan(env_plans[env])
+    call = (plan.config_module(["platform"]) or {})["module_calls"]["api"]
+    assert "aws_apigatewayv2_domain_name.api" in call["expressions"]["custom_domain"]["references"]
+    [mapping] = [r for r in call["module"]["resources"] if r["address"] == "aws_apigatewayv2_api_mapping.this"]
+    assert "var.custom_domain.domain_name" in mapping["expressions"]["domain_name"]["references"]
+    domains = {c.index for c in plan.managed("aws_apigatewayv2_domain_name")}
+    mapped = {c.after["domain_name"] for c in plan.managed("aws_apigatewayv2_api_mapping")}
+    assert mapped and mapped <= domains, f"{env}: mappings onto domains no resource creates: {mapped - domains}"
 
 
 def test_stage_variables_tracing_and_access_log_format(env_plans, catalog) -> None:
