@@ -15,6 +15,8 @@
   (ambiguous across modules), so the gate does not use --repo-root-for-plan-enrichment. It maps each failed
   plan resource to the block that declares it through the plan's `configuration` section (module sources)
   and honours the skip comments written in that block.
+* CRITICAL checks: a skip of one only counts with an entry in policies/skip-allowlist.yaml for the same check,
+  file and block (allowlist.py); otherwise the failure stays a finding in both scans.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import Any
 
 from platformctl.errors import ToolMissingError
 from platformctl.paths import POLICIES_DIR, ROOT
+from platformctl.policy import allowlist
 from platformctl.policy.model import Finding, GateResult, Skip
 from platformctl.policy.planindex import PlanIndex, relative
 from platformctl.policy.skips import parse_skip_comments
@@ -223,7 +226,30 @@ def _message(record: CheckRecord) -> str:
     return "; ".join((record.name, *record.details)) if record.details else record.name
 
 
-def hcl_gate(directories: list[Path], out_dir: Path, checks: list[str] | None = None) -> GateResult:
+class SkipApproval:
+    """Decides whether an inline skip counts: always for non-CRITICAL checks, with an allow-list entry for CRITICAL."""
+
+    def __init__(self, allow: allowlist.AllowList | None = None, severities: dict[str, str] | None = None) -> None:
+        self.allow = allow if allow is not None else allowlist.load()
+        self.severities = severities if severities is not None else allowlist.custom_check_severities()
+
+    def reason(self, record: CheckRecord, reason: str, file: str | None, block: str) -> str | None:
+        """The skip's reason for the report (with its allow-list entry), or None when the skip does not count."""
+        entry = self.allow.find(record.check_id, file, block)
+        if entry is not None:
+            return f"{reason} ({entry.describe()})"
+        critical = "CRITICAL" in (_severity(record), self.severities.get(record.check_id))
+        return None if critical else reason
+
+
+def _unapproved(record: CheckRecord, source: str, resource: str, file: str | None, line: int | None) -> Finding:
+    return Finding(record.check_id, "CRITICAL", resource,
+                   f"{_message(record)}; skipped inline, but a CRITICAL check is only skipped with an entry in "
+                   f"{relative(allowlist.ALLOWLIST_FILE)}", source, file, line)
+
+
+def hcl_gate(directories: list[Path], out_dir: Path, checks: list[str] | None = None,
+             approval: SkipApproval | None = None) -> GateResult:
     source = "checkov-hcl"
     gate = GateResult(source=source)
     strays = stray_configs(directories)
@@ -237,13 +263,18 @@ def hcl_gate(directories: list[Path], out_dir: Path, checks: list[str] | None = 
     output = run_checkov(directories=[ROOT], skip_paths=skipped, out_dir=out_dir, checks=checks)
     gate.errors += _gate_errors(output, expect_custom=checks is None)
     gate.artifacts += [relative(out_dir / n) or n for n in ("results_junitxml.xml", "results_sarif.sarif")]
+    approval = approval or SkipApproval()
     seen: set[tuple[str, str | None, int | None]] = set()
     for record in output.records:
         file, line = relative(record.file), record.lines[0] if record.lines else None
         if record.result == "PASSED":
             gate.passed += 1
         elif record.result == "SKIPPED":
-            gate.skips.append(Skip(record.check_id, record.resource, record.suppress_comment or "", source, file, line))
+            reason = approval.reason(record, record.suppress_comment or "", file, allowlist.block_name(record.resource))
+            if reason is None:
+                gate.findings.append(_unapproved(record, source, record.resource, file, line))
+            else:
+                gate.skips.append(Skip(record.check_id, record.resource, reason, source, file, line))
         elif (record.check_id, file, line) not in seen:
             # modules/ and envs/ both reach a module's resources: one finding per check and block.
             seen.add((record.check_id, file, line))
@@ -259,7 +290,7 @@ def env_root_for(plan_path: Path) -> Path | None:
 
 
 def plan_gate(plan_path: Path, out_dir: Path, label: str, root_dir: Path | None = None,
-              checks: list[str] | None = None) -> GateResult:
+              checks: list[str] | None = None, approval: SkipApproval | None = None) -> GateResult:
     source = f"checkov-plan:{label}"
     gate = GateResult(source=source)
     output = run_checkov(files=[plan_path], out_dir=out_dir, checks=checks)
@@ -267,6 +298,7 @@ def plan_gate(plan_path: Path, out_dir: Path, label: str, root_dir: Path | None 
     gate.artifacts += [relative(out_dir / n) or n for n in ("results_junitxml.xml", "results_sarif.sarif")]
     index = PlanIndex.load(plan_path, root_dir=root_dir if root_dir is not None else env_root_for(plan_path),
                            label=label)
+    approval = approval or SkipApproval()
     for record in output.records:
         if record.result == "PASSED":
             gate.passed += 1
@@ -276,11 +308,16 @@ def plan_gate(plan_path: Path, out_dir: Path, label: str, root_dir: Path | None 
         file = relative(located[0]) if located else relative(plan_path)
         line = located[1] if located else (record.lines[0] if record.lines else None)
         if record.result == "SKIPPED":
-            gate.skips.append(Skip(record.check_id, record.resource, record.suppress_comment or "", source, file, line))
-            continue
-        reason = _inline_skip_reason(index, resource, record.check_id) if resource else None
-        if reason:
-            gate.skips.append(Skip(record.check_id, record.resource, reason, source, file, line))
+            reason = record.suppress_comment or ""
+        else:
+            reason = _inline_skip_reason(index, resource, record.check_id) if resource else None
+        if reason is not None and (record.result == "SKIPPED" or reason):
+            block = allowlist.block_name(record.resource)
+            approved = approval.reason(record, reason, file, block)
+            if approved is None:
+                gate.findings.append(_unapproved(record, source, record.resource, file, line))
+            else:
+                gate.skips.append(Skip(record.check_id, record.resource, approved, source, file, line))
             continue
         gate.findings.append(Finding(record.check_id, _severity(record), record.resource, _message(record), source,
                                      file, line))

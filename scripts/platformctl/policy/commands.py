@@ -26,7 +26,9 @@ from platformctl.policy.planindex import PlanIndex, relative
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 POLICY_DIR = BUILD_DIR / "policy"
-SKIP_RULES = [(skips.RULE_ID, "checkov skip comments name their check and give a reason", "HIGH")]
+SKIP_RULES = [(skips.RULE_ID, "checkov skip comments name their check and give a reason", "HIGH"),
+              (skips.ALLOWLIST_RULE_ID, "CRITICAL skips have an unexpired skip-allowlist.yaml entry",
+               "CRITICAL")]
 PLAN_RULES = [(r.id, r.title, r.severity) for r in plan_rules.RULES]
 
 
