@@ -240,17 +240,18 @@ variable "api_destination" {
     basic_username                   = optional(string)
     secret_arn                       = string
     secret_json_key                  = optional(string)
-    secret_value_source              = optional(string, "secrets_manager")
+    secret_value_source              = optional(string, "out_of_band")
   })
   description = <<-EOT
     Optional HTTP ingestion endpoint (null = none). The credential is never a Terraform input:
     - secret_arn names a Secrets Manager secret holding the API key (API_KEY) or password (BASIC),
       either as the whole SecretString or under secret_json_key when the secret is JSON.
-    - secret_value_source = "secrets_manager": the module reads the secret at plan time, so the value is
-      stored (marked sensitive) in the Terraform state; use an encrypted, access-restricted backend.
-    - secret_value_source = "out_of_band": the connection is created with a placeholder and Terraform ignores
-      its credentials; an operator sets them once with `aws events update-connection` from the secret.
-      The value then never enters tfvars, plans or state.
+    - secret_value_source = "out_of_band" (default): the connection is created with a placeholder and
+      Terraform ignores its credentials; an operator sets them once with `aws events update-connection`
+      from the secret. The value never enters tfvars, plans or state.
+    - secret_value_source = "secrets_manager" (opt-in): the module reads the secret at plan time, so the
+      value is stored (marked sensitive) in the Terraform state and plan files; use an encrypted,
+      access-restricted backend and keep plan artifacts private.
     events = "high_priority" sends only security-critical events, "all" every routed event.
   EOT
   default     = null

@@ -11,7 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from platformctl.catalog import resolve
-from platformctl.catalog.eventing import EventingCatalog
+from platformctl.catalog.eventing import ApiDestination, EventingCatalog
 from platformctl.paths import CONFIG_DIR
 from tests.catalog import helpers as catalogs
 
@@ -100,6 +100,16 @@ def test_staging_api_destination_is_a_secret_reference(tmp_path: Path) -> None:
     assert api["secret_arn"].startswith("arn:aws:secretsmanager:")
     assert api["secret_value_source"] == "out_of_band"
     assert tfvars["central_bus"]["principal_scope"]["ou_paths"] == ["o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/*"]
+
+
+def test_api_destination_secret_stays_out_of_state_unless_opted_in() -> None:
+    given = {"endpoint_url": "https://siem.example.com/ingest", "secret_arn": SECRET}
+    assert ApiDestination.model_validate(given).secret_value_source == "out_of_band"
+    opted = ApiDestination.model_validate({**given, "secret_value_source": "secrets_manager"})
+    assert opted.secret_value_source == "secrets_manager"
+
+
+SECRET = "arn:aws:secretsmanager:eu-west-1:210000000001:secret:siem-token-AbCdEf"
 
 
 @pytest.mark.parametrize(

@@ -460,8 +460,9 @@ run "api_destination_secret_from_secrets_manager" {
   variables {
     api_destination = {
       endpoint_url    = "https://siem.example.com/ingest"
-      secret_arn      = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:siem-token-AbCdEf"
-      secret_json_key = "token"
+      secret_arn          = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:siem-token-AbCdEf"
+      secret_json_key     = "token"
+      secret_value_source = "secrets_manager"
     }
   }
 
@@ -504,14 +505,13 @@ run "api_destination_secret_out_of_band" {
       authorization_type  = "BASIC"
       basic_username      = "eventbridge"
       secret_arn          = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:siem-password-AbCdEf"
-      secret_value_source = "out_of_band"
       events              = "all"
     }
   }
 
   assert {
     condition     = length(data.aws_secretsmanager_secret_version.api_destination) == 0 && length(aws_cloudwatch_event_connection.out_of_band) == 1
-    error_message = "out_of_band mode never reads the secret."
+    error_message = "out_of_band is the default, and it never reads the secret."
   }
 
   assert {

@@ -188,8 +188,9 @@ class ApiDestination(CatalogModel):
     basic_username: str | None = None
     secret_arn: SecretArn
     secret_json_key: str | None = None
-    # "secrets_manager": read at plan time, kept (sensitive) in state; "out_of_band": never in state
-    secret_value_source: Literal["secrets_manager", "out_of_band"] = "secrets_manager"
+    # "out_of_band" by default: the value never enters tfvars, state, plan JSON or a CI artifact.
+    # "secrets_manager" is an opt-in: read at plan time and kept (marked sensitive) in state and plans.
+    secret_value_source: Literal["secrets_manager", "out_of_band"] = "out_of_band"
 
     @model_validator(mode="after")
     def _basic_needs_username(self) -> ApiDestination:
