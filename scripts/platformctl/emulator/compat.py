@@ -50,6 +50,8 @@ _FIXES: dict[str, Callable[[bytes], bytes]] = {
 
 HEALTH_PATH = "/_platform/health"
 HEALTH_BODY = b'{"server": "platformctl-emulator"}'
+FIREHOSE_FLUSH_PATH = "/_platform/firehose/flush"
+FIREHOSE_PUT_TARGETS = ("Firehose_20150804.PutRecord", "Firehose_20150804.PutRecordBatch")
 
 
 def _closing(start_response: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,15 +76,42 @@ class CompatMiddleware:
     resource, which gets slow exactly when the emulator holds a whole platform.
     """
 
-    def __init__(self, app: WSGIApp) -> None:
+    def __init__(self, app: WSGIApp, firehose: Any = None) -> None:
         self.app = app
+        # FirehoseIcebergEngine (firehose_delivery.py): answers PutRecord[Batch] for Iceberg streams.
+        self.firehose = firehose
+
+    def _json(self, start_response: Callable[..., Any], status: str, document: dict[str, Any]) -> list[bytes]:
+        body = json.dumps(document).encode()
+        start_response(status, [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    def _firehose(self, environ: dict[str, Any], start_response: Callable[..., Any], target: str) -> list[bytes] | None:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        answer = self.firehose.handle(environ, target, body)
+        if answer is None:
+            import io
+
+            environ["wsgi.input"] = io.BytesIO(body)
+            return None
+        return self._json(start_response, *answer)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         start_response = _closing(start_response)
         if environ.get("PATH_INFO") == HEALTH_PATH:
             start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(HEALTH_BODY)))])
             return [HEALTH_BODY]
-        fix = _FIXES.get(environ.get("HTTP_X_AMZ_TARGET", ""))
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if self.firehose is not None:
+            if environ.get("PATH_INFO") == FIREHOSE_FLUSH_PATH and environ.get("REQUEST_METHOD") == "POST":
+                report = self.firehose.flush()
+                return self._json(start_response, "200 OK", {"delivered": report.delivered, "failed": report.failed})
+            if target in FIREHOSE_PUT_TARGETS:
+                answered = self._firehose(environ, start_response, target)
+                if answered is not None:
+                    return answered
+        fix = _FIXES.get(target)
         if fix is None:
             return self.app(environ, start_response)
 

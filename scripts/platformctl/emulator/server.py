@@ -13,6 +13,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from werkzeug.serving import make_server
 
 from platformctl.emulator.compat import CompatMiddleware
+from platformctl.emulator.firehose_delivery import FirehoseIcebergEngine
 
 
 def main() -> None:
@@ -22,7 +23,8 @@ def main() -> None:
     args = parser.parse_args()
     # AWS-managed policies (e.g. AmazonAPIGatewayPushToCloudWatchLogs) must exist to be attached.
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-    app = CompatMiddleware(DomainDispatcherApplication(create_backend_app))
+    engine = FirehoseIcebergEngine(f"http://{args.host}:{args.port}")
+    app = CompatMiddleware(DomainDispatcherApplication(create_backend_app), firehose=engine)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     server.serve_forever()
 
