@@ -35,6 +35,11 @@ def _client(service: str, emulator: Emulator):
 
 @pytest.fixture
 def platform(session_emulator: Emulator) -> Emulator:
+    return create_stream_and_tables(session_emulator)
+
+
+def create_stream_and_tables(session_emulator: Emulator) -> Emulator:
+    """Buckets, Glue tables, log group and an Iceberg stream routed by JQ, made with boto3 (no Terraform)."""
     s3, glue, logs, firehose = (_client(s, session_emulator) for s in ("s3", "glue", "logs", "firehose"))
     config = {"LocationConstraint": REGION}
     s3.create_bucket(Bucket="warehouse", CreateBucketConfiguration=config)
