@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import urllib.request
+from collections.abc import Iterator
 
 import boto3
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from platformctl.emulator.compat import FIREHOSE_FLUSH_PATH
 from platformctl.emulator.control import Emulator
 from platformctl.emulator.firehose_delivery import _PreservingGlueCatalog
+from tests.conftest import free_port
 
 REGION = "eu-west-1"
 DB = "local_events"
@@ -33,9 +35,19 @@ def _client(service: str, emulator: Emulator):
     )
 
 
+@pytest.fixture(scope="module")
+def private_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    """Its own server: each test resets it, which must not touch the session emulator other tests share."""
+    emulator = Emulator("127.0.0.1", free_port(), tmp_path_factory.mktemp("firehose-emulator"))
+    emulator.start()
+    yield emulator
+    emulator.stop()
+
+
 @pytest.fixture
-def platform(session_emulator: Emulator) -> Emulator:
-    return create_stream_and_tables(session_emulator)
+def platform(private_emulator: Emulator) -> Emulator:
+    private_emulator.reset()
+    return create_stream_and_tables(private_emulator)
 
 
 def create_stream_and_tables(session_emulator: Emulator) -> Emulator:
@@ -158,3 +170,33 @@ def test_records_land_in_two_iceberg_tables_and_failures_in_the_error_prefix(pla
         logGroupName="/aws/kinesisfirehose/s", logStreamName="DestinationDelivery"
     )["events"]
     assert events and json.loads(events[0]["message"])["failedRecords"] == 2
+
+
+def test_streaming_query_prints_the_count_and_rows(platform: Emulator) -> None:
+    from click.testing import CliRunner
+
+    from platformctl.streaming.commands import group
+
+    records = [_record(i, "firehose_events_2") for i in range(20)]
+    _client("firehose", platform).put_record_batch(DeliveryStreamName="s", Records=records)
+    request = urllib.request.Request(f"{platform.url}{FIREHOSE_FLUSH_PATH}", method="POST", data=b"")
+    urllib.request.urlopen(request, timeout=120).read()
+    result = CliRunner().invoke(
+        group,
+        [
+            "query",
+            "--database",
+            DB,
+            "--table",
+            "firehose_events_2",
+            "--limit",
+            "3",
+            "--region",
+            REGION,
+            "--endpoint-url",
+            platform.url,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "rows: 20" in result.output
+    assert result.output.count("firehose_events_2") >= 3

@@ -165,3 +165,37 @@ def verify(stream_names: tuple[str, ...], region: str | None, endpoint_url: str 
     if problems:
         raise PlatformError("\n".join(problems))
     click.echo(f"ok: {len(stream_names)} stream(s) deliver into existing Iceberg tables")
+
+
+@group.command("query")
+@click.option("--database", required=True, help="Glue database of the Iceberg table.")
+@click.option("--table", "table_name", required=True, help="Iceberg table name.")
+@click.option("--limit", type=click.IntRange(min=0), default=10, show_default=True, help="Rows to print.")
+@click.option("--region", default=None, help="AWS region (default: from the environment/profile).")
+@click.option("--endpoint-url", default=None, envvar="PLATFORM_AWS_ENDPOINT_URL", help="Emulator endpoint.")
+def query(database: str, table_name: str, limit: int, region: str | None, endpoint_url: str | None) -> None:
+    """Print the row count and the first LIMIT rows of an Iceberg table, read through pyiceberg."""
+    from platformctl.streaming.query import read_table
+
+    glue = client_factory("glue", region, endpoint_url)
+    credentials = glue._request_signer._credentials
+    properties = {"s3.region": glue.meta.region_name}
+    if endpoint_url:
+        properties["s3.endpoint"] = endpoint_url
+    if credentials is not None:
+        properties["s3.access-key-id"] = credentials.access_key
+        properties["s3.secret-access-key"] = credentials.secret_key
+        if credentials.token:
+            properties["s3.session-token"] = credentials.token
+    result = read_table(glue, database, table_name, limit, properties)
+    console = Console()
+    from rich.text import Text
+
+    # Text cells: row values are data, never rich markup.
+    table = Table(title=Text(f"{database}.{table_name}: {result.total:,} rows"))
+    for column in result.columns:
+        table.add_column(Text(column))
+    for row in result.rows:
+        table.add_row(*(Text(str(row[c])) for c in result.columns))
+    console.print(table)
+    click.echo(f"rows: {result.total}")
