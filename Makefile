@@ -25,8 +25,13 @@ export CHECKPOINT_DISABLE := 1
 OFFLINE_FLAG := $(if $(filter 1 true yes,$(OFFLINE)),--offline,)
 
 .PHONY: help
-help: ## List the targets
-	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
+# Every documented target (digits included: e2e), grouped under the file's "# -- group --" headings;
+# colour only on a terminal, so a CI log or a pipe gets no raw escape codes.
+help: ## List the targets, grouped by purpose
+	@if [ -t 1 ]; then c='\033[36m'; r='\033[0m'; else c=''; r=''; fi; \
+	grep -hE '^(# -- |[a-zA-Z0-9_.-]+:.*## )' $(MAKEFILE_LIST) | \
+	awk -v c="$$c" -v r="$$r" '/^# -- / {sub(/^# -- /, ""); sub(/ -+$$/, ""); printf "\n%s\n", $$0; next} \
+	{split($$0, a, ":.*## "); sub(/:.*/, "", a[1]); n = index($$0, "## "); printf "  %s%-16s%s %s\n", c, a[1], r, substr($$0, n + 3)}'
 	@echo "  Variables: ENV=local|dev|staging|prod (default local), OFFLINE=1 (plan against the emulator)"
 
 # -- setup -----------------------------------------------------------------------------------
