@@ -459,7 +459,7 @@ run "api_destination_secret_from_secrets_manager" {
 
   variables {
     api_destination = {
-      endpoint_url    = "https://siem.example.com/ingest"
+      endpoint_url        = "https://siem.example.com/ingest"
       secret_arn          = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:siem-token-AbCdEf"
       secret_json_key     = "token"
       secret_value_source = "secrets_manager"
@@ -501,11 +501,11 @@ run "api_destination_secret_out_of_band" {
 
   variables {
     api_destination = {
-      endpoint_url        = "https://siem.example.com/ingest"
-      authorization_type  = "BASIC"
-      basic_username      = "eventbridge"
-      secret_arn          = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:siem-password-AbCdEf"
-      events              = "all"
+      endpoint_url       = "https://siem.example.com/ingest"
+      authorization_type = "BASIC"
+      basic_username     = "eventbridge"
+      secret_arn         = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:siem-password-AbCdEf"
+      events             = "all"
     }
   }
 
