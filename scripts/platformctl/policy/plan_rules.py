@@ -184,7 +184,7 @@ def _managed_policy_arns(index: PlanIndex, role: PlanResource) -> list[tuple[str
     return [(label, arn) for label, arn in found if isinstance(arn, str) and AWS_MANAGED_POLICY_ARN.match(arn)]
 
 
-def _table_locations(index: PlanIndex, tables: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+def _table_locations(index: PlanIndex) -> dict[tuple[str, str], tuple[str, str]]:
     """(database, table) -> (bucket, key prefix ending in "/") of each Glue table whose location the plan knows."""
     locations = {}
     for table in index.of_type("aws_glue_catalog_table"):
@@ -192,7 +192,7 @@ def _table_locations(index: PlanIndex, tables: set[tuple[str, str]]) -> dict[tup
         descriptors = _blocks(table.values, "storage_descriptor")
         location = descriptors[0].get("location") if descriptors else None
         match = re.fullmatch(r"s3a?://([^/]+)/?(.*)", location) if isinstance(location, str) else None
-        if match and (not tables or pair in tables):
+        if match:
             key = match[2].rstrip("/")
             locations[pair] = (match[1], f"{key}/" if key else "")  # type: ignore[index]
     return locations
@@ -257,6 +257,7 @@ def _role_policies(index: PlanIndex, role: PlanResource) -> list[tuple[str, Any]
 
 def firehose_roles_scoped_to_own_tables(index: PlanIndex) -> list[tuple[PlanResource, str]]:
     problems = []
+    locations = _table_locations(index)  # the same for every stream: read the tables once
     for stream in index.of_type("aws_kinesis_firehose_delivery_stream"):
         iceberg = _blocks(stream.values, "iceberg_configuration")
         if not iceberg:
@@ -274,7 +275,6 @@ def firehose_roles_scoped_to_own_tables(index: PlanIndex) -> list[tuple[PlanReso
         if not roles:
             problems.append((stream, "its delivery role is not in this plan: the role's scope cannot be verified"))
             continue
-        locations = _table_locations(index, set())
         own_prefixes = [locations[pair] for pair in sorted(own) if pair in locations]
         warehouses = {bucket for bucket, _ in locations.values()} if len(own_prefixes) == len(own) else set()
         for role in roles:
