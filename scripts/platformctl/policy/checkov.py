@@ -230,8 +230,8 @@ class SkipApproval:
     """Decides whether an inline skip counts: always for non-CRITICAL checks, with an allow-list entry for CRITICAL."""
 
     def __init__(self, allow: allowlist.AllowList | None = None, severities: dict[str, str] | None = None) -> None:
-        self.allow = allow if allow is not None else allowlist.load()
         self.severities = severities if severities is not None else allowlist.custom_check_severities()
+        self.allow = allow if allow is not None else allowlist.load(severities=self.severities)
 
     def reason(self, record: CheckRecord, reason: str, file: str | None, block: str) -> str | None:
         """The skip's reason for the report (with its allow-list entry), or None when the skip does not count."""
@@ -241,11 +241,17 @@ class SkipApproval:
         critical = "CRITICAL" in (_severity(record), self.severities.get(record.check_id))
         return None if critical else reason
 
-
-def _unapproved(record: CheckRecord, source: str, resource: str, file: str | None, line: int | None) -> Finding:
-    return Finding(record.check_id, "CRITICAL", resource,
-                   f"{_message(record)}; skipped inline, but a CRITICAL check is only skipped with an entry in "
-                   f"{relative(allowlist.ALLOWLIST_FILE)}", source, file, line)
+    def record_skip(self, gate: GateResult, record: CheckRecord, reason: str, file: str | None,
+                    line: int | None) -> None:
+        """A skip in the gate when it counts; otherwise the failure stays a CRITICAL finding."""
+        approved = self.reason(record, reason, file, allowlist.block_name(record.resource))
+        if approved is not None:
+            gate.skips.append(Skip(record.check_id, record.resource, approved, gate.source, file, line))
+            return
+        gate.findings.append(Finding(
+            record.check_id, "CRITICAL", record.resource,
+            f"{_message(record)}; skipped inline, but a CRITICAL check is only skipped with an entry in "
+            f"{relative(allowlist.ALLOWLIST_FILE)}", gate.source, file, line))
 
 
 def hcl_gate(directories: list[Path], out_dir: Path, checks: list[str] | None = None,
@@ -270,11 +276,7 @@ def hcl_gate(directories: list[Path], out_dir: Path, checks: list[str] | None = 
         if record.result == "PASSED":
             gate.passed += 1
         elif record.result == "SKIPPED":
-            reason = approval.reason(record, record.suppress_comment or "", file, allowlist.block_name(record.resource))
-            if reason is None:
-                gate.findings.append(_unapproved(record, source, record.resource, file, line))
-            else:
-                gate.skips.append(Skip(record.check_id, record.resource, reason, source, file, line))
+            approval.record_skip(gate, record, record.suppress_comment or "", file, line)
         elif (record.check_id, file, line) not in seen:
             # modules/ and envs/ both reach a module's resources: one finding per check and block.
             seen.add((record.check_id, file, line))
@@ -307,17 +309,13 @@ def plan_gate(plan_path: Path, out_dir: Path, label: str, root_dir: Path | None 
         located = index.locate(resource) if resource else None
         file = relative(located[0]) if located else relative(plan_path)
         line = located[1] if located else (record.lines[0] if record.lines else None)
-        if record.result == "SKIPPED":
-            reason = record.suppress_comment or ""
+        skipped = record.result == "SKIPPED"
+        if skipped:
+            reason: str | None = record.suppress_comment or ""
         else:
             reason = _inline_skip_reason(index, resource, record.check_id) if resource else None
-        if reason is not None and (record.result == "SKIPPED" or reason):
-            block = allowlist.block_name(record.resource)
-            approved = approval.reason(record, reason, file, block)
-            if approved is None:
-                gate.findings.append(_unapproved(record, source, record.resource, file, line))
-            else:
-                gate.skips.append(Skip(record.check_id, record.resource, approved, source, file, line))
+        if skipped or reason:
+            approval.record_skip(gate, record, reason or "", file, line)
             continue
         gate.findings.append(Finding(record.check_id, _severity(record), record.resource, _message(record), source,
                                      file, line))

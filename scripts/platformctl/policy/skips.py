@@ -105,8 +105,8 @@ def validate(directories: Iterable[Path], config_file: Path, allow: allowlist.Al
     allow-list entry; config escapes are gate errors; every skip comment is listed as a skip."""
     gate = GateResult(source="skip-comments")
     gate.errors += config_problems(config_file)
-    allow = allow if allow is not None else allowlist.load()
     severities = severities if severities is not None else allowlist.custom_check_severities()
+    allow = allow if allow is not None else allowlist.load(severities=severities)
     allow_file = relative(allow.path)
     for line, message in allow.problems:
         gate.findings.append(Finding(ALLOWLIST_RULE_ID, "HIGH", "skip-allowlist", message, gate.source, allow_file,
