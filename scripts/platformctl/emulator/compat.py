@@ -7,6 +7,7 @@ real account would show.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -91,8 +92,6 @@ class CompatMiddleware:
         body = environ["wsgi.input"].read(length) if length else b""
         answer = self.firehose.handle(environ, target, body)
         if answer is None:
-            import io
-
             environ["wsgi.input"] = io.BytesIO(body)
             return None
         return self._json(start_response, *answer)
