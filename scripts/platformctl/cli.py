@@ -386,6 +386,7 @@ AREA_GROUPS: dict[str, str] = {
     "ci": "platformctl.ci.commands",
     "verify": "platformctl.verify.commands",
     "bench": "platformctl.bench.commands",
+    "api": "platformctl.api.commands",
 }
 
 

@@ -1,0 +1,14 @@
+"""`platformctl api ...`: what a service team does to an API outside Terraform.
+
+Each workflow lives in its own module and registers its command or sub-group here, so the
+`api` area stays one import for the CLI's lazy loader.
+"""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group()
+def group() -> None:
+    """Bootstrap a new API, and issue, list or revoke consumer API keys."""
