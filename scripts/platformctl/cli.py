@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from platformctl import generate, localenv, transaction
+from platformctl import generate, localenv, tfroots, transaction
 from platformctl.catalog import Catalog, load_catalog, resolve
 from platformctl.catalog.base import ENV_NAMES
 from platformctl.emulator.control import Emulator
@@ -233,24 +233,26 @@ def tf_fmt(check: bool) -> None:
 
 
 def _init_and_run(roots: list[Path], command: list[str], label: str) -> None:
-    """`terraform init -backend=false` then `command` in each root, each with its own TF_DATA_DIR
-    under build/ so module directories stay clean. Prints one line per root; fails at the end."""
+    """`command` in every root, a few at a time (tfroots); one line per root as it finishes, and
+    the failures with their output. Fails at the end, so one broken root hides no other."""
     toolchain_ = ensure_toolchain()
-    failed = []
-    for root in roots:
-        env = {**toolchain_.env(), "TF_DATA_DIR": str(BUILD_DIR / label / root.name / ".terraform")}
-        result = subprocess.run([toolchain_.terraform, "init", "-backend=false", "-input=false", "-no-color"],
-                                cwd=root, env=env, capture_output=True, text=True, check=False)
-        if result.returncode == 0:
-            result = subprocess.run([toolchain_.terraform, *command, "-no-color"], cwd=root, env=env,
-                                    capture_output=True, text=True, check=False)
-        rel = root.relative_to(ROOT)
+    jobs = tfroots.parallel_jobs()
+
+    def env_for(root: Path) -> dict[str, str]:
+        return {**toolchain_.env(), "TF_DATA_DIR": str(BUILD_DIR / label / root.name / ".terraform")}
+
+    def report(result: tfroots.RootResult) -> None:
+        rel = result.root.relative_to(ROOT)
         if result.returncode:
-            failed.append(str(rel))
-            err.print(f"[red]FAIL[/] {rel}\n{result.stdout}{result.stderr}")
+            err.print(Text.assemble(("FAIL", "red"), f" {rel} ({result.seconds:.0f}s)\n{result.output}"))
         else:
-            last = (result.stdout.strip().splitlines() or [""])[-1]
-            console.print(f"[green]ok[/]   {rel}: {last}")
+            console.print(Text.assemble(("ok", "green"), f"   {rel}: {result.last_line} ({result.seconds:.0f}s)"))
+
+    history = BUILD_DIR / label / "durations.json"
+    ordered = tfroots.longest_first(roots, history)
+    results = tfroots.run_in_roots(toolchain_.terraform, ordered, command, env_for=env_for, jobs=jobs, on_result=report)
+    tfroots.record_durations(results, history)
+    failed = [str(result.root.relative_to(ROOT)) for result in results if result.returncode]
     if failed:
         raise PlatformError(f"terraform {command[0]} failed in {', '.join(failed)}")
 

@@ -1,0 +1,110 @@
+"""One terraform command across many roots (modules, env roots), a few roots at a time.
+
+`terraform validate` and `terraform test` spend most of their time in one single-threaded process
+per root, so on a machine with N cores N roots run at once. Each root gets its own TF_DATA_DIR
+under build/ so module directories stay clean and parallel runs never share a `.terraform`.
+
+Inits run one after another before anything runs in parallel: they are cheap once the plugin
+cache holds the provider, and Terraform does not promise that concurrent inits filling the same
+plugin cache are safe.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformctl.errors import PlatformError
+
+JOBS_VARIABLE = "PLATFORM_TF_JOBS"
+
+
+@dataclass(frozen=True)
+class RootResult:
+    root: Path
+    returncode: int
+    output: str
+    seconds: float
+
+    @property
+    def last_line(self) -> str:
+        return (self.output.strip().splitlines() or [""])[-1]
+
+
+def parallel_jobs(environ: dict[str, str] | None = None, cpus: int | None = None) -> int:
+    """Roots at a time: PLATFORM_TF_JOBS if set, else the machine's usable cores."""
+    environ = os.environ if environ is None else environ
+    configured = environ.get(JOBS_VARIABLE, "").strip()
+    if configured:
+        if not configured.isdigit() or int(configured) < 1:
+            raise PlatformError(f"{JOBS_VARIABLE}={configured!r} must be a whole number of 1 or more")
+        return int(configured)
+    if cpus is None:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, cpus)
+
+
+def longest_first(roots: Sequence[Path], history: Path) -> list[Path]:
+    """Roots ordered by their last recorded duration, longest first (unknown ones first of all):
+    with a few workers, starting the long pole early keeps the tail short."""
+    try:
+        seconds = json.loads(history.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        seconds = {}
+    if not isinstance(seconds, dict):
+        seconds = {}
+    return sorted(roots, key=lambda root: -float(seconds.get(str(root), float("inf"))))
+
+
+def record_durations(results: Sequence[RootResult], history: Path) -> None:
+    history.parent.mkdir(parents=True, exist_ok=True)
+    history.write_text(json.dumps({str(r.root): round(r.seconds, 1) for r in results}, indent=1), encoding="utf-8")
+
+
+def _run(args: Sequence[str], root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(args), cwd=root, env=env, capture_output=True, text=True, check=False)
+
+
+def run_in_roots(
+    terraform: str,
+    roots: Sequence[Path],
+    command: Sequence[str],
+    *,
+    env_for: Callable[[Path], dict[str, str]],
+    jobs: int,
+    on_result: Callable[[RootResult], None],
+    runner: Callable[[Sequence[str], Path, dict[str, str]], subprocess.CompletedProcess[str]] = _run,
+) -> list[RootResult]:
+    """`terraform init -backend=false` in every root, then `command` in up to `jobs` roots at once.
+
+    `on_result` sees each root as it finishes (from the calling thread, so output never interleaves);
+    the returned list is in the order of `roots`."""
+    results: dict[Path, RootResult] = {}
+    ready: list[Path] = []
+    for root in roots:
+        start = time.perf_counter()
+        init = runner([terraform, "init", "-backend=false", "-input=false", "-no-color"], root, env_for(root))
+        if init.returncode:
+            results[root] = RootResult(root, init.returncode, init.stdout + init.stderr, time.perf_counter() - start)
+            on_result(results[root])
+        else:
+            ready.append(root)
+
+    def run_command(root: Path) -> RootResult:
+        start = time.perf_counter()
+        done = runner([terraform, *command, "-no-color"], root, env_for(root))
+        return RootResult(root, done.returncode, done.stdout + done.stderr, time.perf_counter() - start)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(ready) or 1))) as pool:
+        futures = [pool.submit(run_command, root) for root in ready]
+        for future in as_completed(futures):
+            result = future.result()
+            results[result.root] = result
+            on_result(result)
+    return [results[root] for root in roots]
