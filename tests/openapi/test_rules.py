@@ -173,3 +173,46 @@ def test_validation_can_be_skipped_and_cached(tmp_path: Path) -> None:
     first = lint_file(path, cache_dir=tmp_path)
     assert list(tmp_path.glob("*.json")), "validator results must be cached"
     assert lint_file(path, cache_dir=tmp_path) == first == lint_file(path)
+
+
+def test_request_validation_covers_swagger2_body_parameters() -> None:
+    spec = """swagger: "2.0"
+info: {title: fixture, description: Linter fixture., version: 1.0.0}
+x-amazon-apigateway-request-validators:
+  body-only: {validateRequestBody: true, validateRequestParameters: false}
+paths:
+  /items:
+    post:
+      operationId: createItem
+      x-platform-public: {reason: Anonymous submissions are the point of this endpoint.}
+      x-amazon-apigateway-request-validator: body-only
+      parameters:
+        - {name: item, in: body, required: true, schema: {type: object}}
+        - {name: x-tenant-id, in: header, required: true, type: string}
+      responses:
+        "201": {description: Created.}
+      x-amazon-apigateway-integration: {type: mock}
+"""
+    findings = [f for f in lint_text(spec, "x.yaml", validate_document=False) if f.rule == "PLAT009"]
+    assert len(findings) == 1
+    assert "does not set validateRequestParameters: true" in findings[0].message
+    assert "header.x-tenant-id" in findings[0].message
+    fixed = spec.replace("validateRequestParameters: false", "validateRequestParameters: true")
+    assert [f for f in lint_text(fixed, "x.yaml", validate_document=False) if f.rule == "PLAT009"] == []
+
+
+def test_request_validation_waiver_needs_a_reason() -> None:
+    text = (FIXTURES / "PLAT009-pass.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "          reason: The backend validates the body with the shared schema and returns field-level 422 errors.\n",
+        '          reason: ""\n',
+    )
+    assert sorted(f.rule for f in lint_text(text, "x.yaml")) == ["PLAT006", "PLAT009"]
+
+
+def test_request_validation_uses_the_document_default() -> None:
+    text = (FIXTURES / "PLAT009-pass.yaml").read_text(encoding="utf-8")
+    # Without the default, POST /items has a body and nothing to validate it.
+    text = text.replace("x-amazon-apigateway-request-validator: all\npaths:", "paths:")
+    findings = [f for f in lint_text(text, "x.yaml") if f.rule == "PLAT009"]
+    assert [f.message.split(" has ")[0] for f in findings] == ["POST /items"]

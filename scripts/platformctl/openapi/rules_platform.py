@@ -278,3 +278,130 @@ def operation_ids(doc: SpecDocument) -> Iterator[Hit]:
 def unused_suppressions(doc: SpecDocument) -> Iterator[Hit]:
     # Computed by the engine, which alone knows which suppressions matched a finding.
     return iter(())
+
+
+# -- request validation --------------------------------------------------------------------------
+VALIDATORS_KEY = "x-amazon-apigateway-request-validators"
+VALIDATOR_KEY = "x-amazon-apigateway-request-validator"
+# Path parameters are left out: a request whose path lacks one never matches the route, so a
+# validator can add nothing there.
+_VALIDATED_PARAMETER_LOCATIONS = ("query", "header")
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationNeed:
+    """What API Gateway's basic validation of one operation has to cover."""
+
+    body: bool
+    parameters: tuple[str, ...]  # required query and header parameters, as `in.name`
+
+    @property
+    def any(self) -> bool:
+        return self.body or bool(self.parameters)
+
+
+def _resolve_local(doc: SpecDocument, value: Any) -> Any:
+    """A `#/...` reference resolved inside the document (one level; broken ones stay as written)."""
+    ref = value.get("$ref") if isinstance(value, dict) else None
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return value
+    target: Any = doc.data
+    for part in ref[2:].split("/"):
+        if not isinstance(target, dict) or part not in target:
+            return value
+        target = target[part]
+    return target
+
+
+def validation_need(doc: SpecDocument, path: str, operation: dict[str, Any]) -> ValidationNeed:
+    item = doc.paths.get(path)
+    declared = [*_param_list(item.get("parameters") if isinstance(item, dict) else None)]
+    declared += _param_list(operation.get("parameters"))
+    body = isinstance(_resolve_local(doc, operation.get("requestBody")), dict)
+    required: list[str] = []
+    for raw in declared:
+        param = _resolve_local(doc, raw)
+        if not isinstance(param, dict):
+            continue
+        where = param.get("in")
+        if where == "body":  # OpenAPI 2.0 carries the body as a parameter
+            body = True
+        elif where in _VALIDATED_PARAMETER_LOCATIONS and param.get("required") is True:
+            label = f"{where}.{param.get('name')}"
+            if label not in required:
+                required.append(label)
+    return ValidationNeed(body, tuple(required))
+
+
+def _param_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def request_validators(doc: SpecDocument) -> dict[str, dict[str, Any]]:
+    """The document's validators by name (`x-amazon-apigateway-request-validators`)."""
+    declared = doc.data.get(VALIDATORS_KEY)
+    if not isinstance(declared, dict):
+        return {}
+    return {name: v for name, v in declared.items() if isinstance(name, str) and isinstance(v, dict)}
+
+
+def selected_validator(doc: SpecDocument, operation: dict[str, Any]) -> str | None:
+    """The validator an operation asks for: its own, else the document default."""
+    for source in (operation, doc.data):
+        name = source.get(VALIDATOR_KEY)
+        if isinstance(name, str) and name.strip():
+            return name
+    return None
+
+
+@rule("PLAT009", "operations with a body or required parameters name a request validator that checks them")
+def request_validation(doc: SpecDocument) -> Iterator[Hit]:
+    """The platform's baseline: what the spec declares about a request is enforced at the edge.
+    Without a request validator API Gateway checks neither the body against its model nor the
+    presence of required query and header parameters (path parameters are implied by the route).
+    AWS ("Request validation for REST APIs in API Gateway"): "When the validation fails, API
+    Gateway immediately fails the request, returns a 400 error response to the caller, and
+    publishes the validation results in CloudWatch Logs. This reduces unnecessary calls to the
+    backend." Set x-amazon-apigateway-request-validator on the operation or as the document
+    default, naming an entry of x-amazon-apigateway-request-validators."""
+    validators = request_validators(doc)
+    defined = ", ".join(sorted(validators)) or f"none: define them in {VALIDATORS_KEY}"
+    for op in doc.operations:
+        if is_cors_preflight(op.method, op.obj):
+            continue
+        label = f"{op.method.upper()} {op.path}"
+        need = validation_need(doc, op.path, op.obj)
+        name = selected_validator(doc, op.obj)
+        own = VALIDATOR_KEY in op.obj
+        where = (*op.pointer, VALIDATOR_KEY) if own else op.pointer
+        if name is not None and name not in validators:
+            source = "" if own else " (the document default)"
+            yield Hit(f"{label}: request validator {name!r}{source} is not defined (defined: {defined})", where)
+            continue
+        if not need.any:
+            continue
+        body_words = "a request body"
+        params_words = f"required parameters {', '.join(need.parameters)}"
+        wanted = ([body_words] if need.body else []) + ([params_words] if need.parameters else [])
+        if name is None:
+            yield Hit(
+                f"{label} has {' and '.join(wanted)} but no request validator, so API Gateway does not validate the "
+                f"request; set {VALIDATOR_KEY} (validators: {defined}) or waive PLAT009 with a reason",
+                op.pointer,
+            )
+            continue
+        validator = validators[name]
+        gaps = [
+            (flag, words)
+            for flag, needed, words in (
+                ("validateRequestBody", need.body, body_words),
+                ("validateRequestParameters", bool(need.parameters), params_words),
+            )
+            if needed and validator.get(flag) is not True
+        ]
+        if gaps:
+            yield Hit(
+                f"{label}: request validator {name!r} does not set {' and '.join(f for f, _ in gaps)}: true, so "
+                f"API Gateway does not check {' and '.join(w for _, w in gaps)}; choose a validator that does",
+                where,
+            )
