@@ -5,23 +5,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from platformctl.catalog.loader import Catalog, load_catalog
-from platformctl.emulator.control import Emulator
+from platformctl.emulator.control import Emulator, free_port
 from platformctl.paths import CONFIG_DIR, ROOT
 
 REAL_AWS_REASON = "real AWS test: set PLATFORM_REAL_AWS=1 and provide AWS credentials to run it"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

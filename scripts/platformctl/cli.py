@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -182,12 +183,17 @@ def tf_plan_offline(envs: tuple[str, ...]) -> None:
     """Plan each env (default: all) from empty state against the emulator; print the plan JSON paths.
 
     Cached by the digest of config/, modules/ and the env root, so gates and tests share plans."""
-    from platformctl.plancache import offline_plan
+    from platformctl.emulator.control import private_emulator
+    from platformctl.plancache import cached_plan, offline_plan
 
     loaded = _catalog()
-    for env in envs or ENV_NAMES:
-        check_env_name(env)
-        click.echo(offline_plan(loaded, env))
+    with ExitStack() as stack:
+        emulator: Emulator | None = None  # one private emulator for all the plans not cached yet
+        for env in envs or ENV_NAMES:
+            check_env_name(env)
+            if emulator is None and not cached_plan(env).is_file():
+                emulator = stack.enter_context(private_emulator())
+            click.echo(offline_plan(loaded, env, emulator))
 
 
 @tf.command("apply")

@@ -8,12 +8,15 @@ has changed.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from platformctl.catalog import Catalog, resolve
-from platformctl.emulator.control import Emulator
+from platformctl.emulator.control import Emulator, private_emulator
 from platformctl.paths import BUILD_DIR, CONFIG_DIR, ENVS_DIR, MODULES_DIR
 from platformctl.planjson import Plan
 from platformctl.tfrun import EnvRunner
@@ -45,18 +48,43 @@ def inputs_digest(env: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def offline_plan(catalog: Catalog, env: str, emulator: Emulator | None = None) -> Path:
-    """Path of the plan JSON of `env` planned from empty state; planned now unless cached."""
+def cached_plan(env: str) -> Path:
+    """Where the offline plan of `env` for today's inputs lives (it may not exist yet)."""
     # <digest>/<env>/plan.json: tools name a plan after its parent directory, like build/<env>/plan.json.
-    work = PLANS_DIR / inputs_digest(env) / env
-    plan_json = work / "plan.json"
+    return PLANS_DIR / inputs_digest(env) / env / "plan.json"
+
+
+@contextmanager
+def _planning_lock(env: str) -> Iterator[None]:
+    """One offline plan of an env at a time across processes: an offline plan writes an override
+    file into envs/<env>/, and two gates running side by side would otherwise plan it twice."""
+    PLANS_DIR.mkdir(parents=True, exist_ok=True)
+    with (PLANS_DIR / f".{env}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def offline_plan(catalog: Catalog, env: str, emulator: Emulator | None = None) -> Path:
+    """Path of the plan JSON of `env` planned from empty state; planned now unless cached.
+
+    Without an `emulator`, the plan runs against a private one on a free port, stopped afterwards,
+    so a gate never leaves a server behind or depends on the default port being free."""
+    plan_json = cached_plan(env)
     if plan_json.is_file():
         return plan_json
-    runner = EnvRunner(ensure_toolchain(), resolve(catalog, env), offline=True,
-                       emulator=emulator or Emulator.from_env(), work_dir=work)
-    with runner.session():
-        runner.init()
-        runner.plan(work / "plan.tfplan", refresh=False, quiet=True)
+    with _planning_lock(env):
+        if plan_json.is_file():  # planned by another process while we waited
+            return plan_json
+        work = plan_json.parent
+        with nullcontext(emulator) if emulator else private_emulator() as endpoint:
+            runner = EnvRunner(ensure_toolchain(), resolve(catalog, env), offline=True, emulator=endpoint,
+                               work_dir=work)
+            with runner.session():
+                runner.init()
+                runner.plan(work / "plan.tfplan", refresh=False, quiet=True)
     return plan_json
 
 

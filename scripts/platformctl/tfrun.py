@@ -23,6 +23,7 @@ from platformctl.catalog.base import ENV_NAMES
 from platformctl.catalog.inputs import EnvironmentInputs
 from platformctl.emulator.control import Emulator
 from platformctl.errors import PlatformError, UsageError
+from platformctl.fsutil import write_atomic
 from platformctl.generate import GENERATED_NOTE, dump_json, emulator_provider_settings, provider_aliases
 from platformctl.paths import env_build_dir, env_dir
 from platformctl.toolchain import Toolchain
@@ -187,7 +188,8 @@ class EnvRunner:
     def show_json(self, plan: Path, target: Path) -> dict[str, object]:
         shown = self.run(["show", "-json", str(plan)], capture=True)
         document = json.loads(shown.stdout)
-        target.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        # Atomic: the offline plan cache treats an existing plan.json as a finished plan.
+        write_atomic(target, json.dumps(document, indent=1, sort_keys=True) + "\n")
         return document
 
     def apply(self, plan: Path) -> None:

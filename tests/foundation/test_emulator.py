@@ -95,3 +95,17 @@ def test_middleware_only_rewrites_listed_targets() -> None:
     assert ("Content-Length", str(len(out))) in seen[0][1]
     assert ("Connection", "close") in seen[0][1], "no keep-alive: a reused dead connection makes the SDK retry POSTs"
     assert b"".join(middleware({"HTTP_X_AMZ_TARGET": "AmazonSQS.ListQueues"}, lambda s, h, e=None: None)) == body
+
+
+def test_a_private_emulator_has_its_own_port_and_state_and_is_gone_afterwards() -> None:
+    from platformctl.emulator.control import DEFAULT_PORT, STATE_DIR, private_emulator
+
+    with private_emulator() as emulator:
+        assert emulator.port != DEFAULT_PORT and emulator.state_dir != STATE_DIR
+        assert emulator.is_ready()
+        pid = emulator.pid()
+        assert pid is not None
+    assert not emulator.is_ready()
+    assert not emulator.state_dir.exists(), "the throwaway state directory is removed"
+    assert not Path(f"/proc/{pid}").exists() or b"platformctl.emulator.server" not in Path(
+        f"/proc/{pid}/cmdline").read_bytes()

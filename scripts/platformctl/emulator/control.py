@@ -12,10 +12,13 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -186,3 +189,25 @@ def _is_our_server(pid: int) -> bool:
     except OSError:
         return _alive(pid)
     return b"platformctl.emulator.server" in cmdline
+
+
+def free_port(host: str = DEFAULT_HOST) -> int:
+    """A TCP port nobody listens on right now (the kernel's pick)."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def private_emulator() -> Iterator[Emulator]:
+    """An emulator of our own: a free port, a throwaway state directory, stopped on exit.
+
+    For work that needs an endpoint but no shared state (offline plans): it never collides with
+    a developer's `make local` on the default port, nor with another checkout's emulator."""
+    with tempfile.TemporaryDirectory(prefix="platformctl-emulator-") as state_dir:
+        emulator = Emulator(DEFAULT_HOST, free_port(), Path(state_dir))
+        emulator.start()
+        try:
+            yield emulator
+        finally:
+            emulator.stop()
