@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import urllib.request
-from collections.abc import Iterator
 
 import boto3
 import pytest
@@ -13,7 +12,6 @@ import pytest
 from platformctl.emulator.compat import FIREHOSE_FLUSH_PATH
 from platformctl.emulator.control import Emulator
 from platformctl.emulator.firehose_delivery import _PreservingGlueCatalog
-from tests.conftest import free_port
 
 REGION = "eu-west-1"
 DB = "local_events"
@@ -35,29 +33,32 @@ def _client(service: str, emulator: Emulator):
     )
 
 
-@pytest.fixture(scope="module")
-def private_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
-    """Its own server: each test resets it, which must not touch the session emulator other tests share."""
-    emulator = Emulator("127.0.0.1", free_port(), tmp_path_factory.mktemp("firehose-emulator"))
-    emulator.start()
-    yield emulator
-    emulator.stop()
-
-
 @pytest.fixture
 def platform(private_emulator: Emulator) -> Emulator:
     private_emulator.reset()
     return create_stream_and_tables(private_emulator)
 
 
-def create_stream_and_tables(session_emulator: Emulator) -> Emulator:
-    """Buckets, Glue tables, log group and an Iceberg stream routed by JQ, made with boto3 (no Terraform)."""
+def create_stream_and_tables(
+    session_emulator: Emulator,
+    *,
+    stream: str = "s",
+    tables: tuple[str, ...] = ("firehose_events", "firehose_events_2"),
+    query: str = QUERY,
+    unique_keys: dict[str, list[str]] | None = None,
+    buffering: dict[str, int] | None = None,
+) -> Emulator:
+    """Buckets, Glue tables, log group and an Iceberg stream routed by JQ, made with boto3 (no Terraform).
+
+    `buffering` becomes the stream's BufferingHints; without it, the hints are the API defaults (5 MiB,
+    300 s), so only a flush delivers within a test. A second call adds another stream and its tables."""
     s3, glue, logs, firehose = (_client(s, session_emulator) for s in ("s3", "glue", "logs", "firehose"))
     config = {"LocationConstraint": REGION}
-    s3.create_bucket(Bucket="warehouse", CreateBucketConfiguration=config)
-    s3.create_bucket(Bucket="errors", CreateBucketConfiguration=config)
-    glue.create_database(DatabaseInput={"Name": DB})
-    for table in ("firehose_events", "firehose_events_2"):
+    if stream == "s":
+        s3.create_bucket(Bucket="warehouse", CreateBucketConfiguration=config)
+        s3.create_bucket(Bucket="errors", CreateBucketConfiguration=config)
+        glue.create_database(DatabaseInput={"Name": DB})
+    for table in tables:
         glue.create_table(
             DatabaseName=DB,
             TableInput={
@@ -68,43 +69,50 @@ def create_stream_and_tables(session_emulator: Emulator) -> Emulator:
                 "StorageDescriptor": {"Columns": COLUMNS, "Location": f"s3://warehouse/iceberg/{table}"},
             },
         )
-    logs.create_log_group(logGroupName="/aws/kinesisfirehose/s")
-    logs.create_log_stream(logGroupName="/aws/kinesisfirehose/s", logStreamName="DestinationDelivery")
+    log_group = f"/aws/kinesisfirehose/{stream}"
+    logs.create_log_group(logGroupName=log_group)
+    logs.create_log_stream(logGroupName=log_group, logStreamName="DestinationDelivery")
     role = "arn:aws:iam::123456789012:role/r"
-    firehose.create_delivery_stream(
-        DeliveryStreamName="s",
-        DeliveryStreamType="DirectPut",
-        IcebergDestinationConfiguration={
-            "RoleARN": role,
-            "CatalogConfiguration": {"CatalogARN": f"arn:aws:glue:{REGION}:123456789012:catalog"},
-            "DestinationTableConfigurationList": [
-                {"DestinationDatabaseName": DB, "DestinationTableName": t, "S3ErrorOutputPrefix": f"error/s/{t}/"}
-                for t in ("firehose_events", "firehose_events_2")
+    destination = {
+        "RoleARN": role,
+        "CatalogConfiguration": {"CatalogARN": f"arn:aws:glue:{REGION}:123456789012:catalog"},
+        "DestinationTableConfigurationList": [
+            {
+                "DestinationDatabaseName": DB,
+                "DestinationTableName": t,
+                "S3ErrorOutputPrefix": f"error/{stream}/{t}/",
+                **({"UniqueKeys": unique_keys[t]} if unique_keys and t in unique_keys else {}),
+            }
+            for t in tables
+        ],
+        "ProcessingConfiguration": {
+            "Enabled": True,
+            "Processors": [
+                {
+                    "Type": "MetadataExtraction",
+                    "Parameters": [
+                        {"ParameterName": "MetadataExtractionQuery", "ParameterValue": query},
+                        {"ParameterName": "JsonParsingEngine", "ParameterValue": "JQ-1.6"},
+                    ],
+                }
             ],
-            "ProcessingConfiguration": {
-                "Enabled": True,
-                "Processors": [
-                    {
-                        "Type": "MetadataExtraction",
-                        "Parameters": [
-                            {"ParameterName": "MetadataExtractionQuery", "ParameterValue": QUERY},
-                            {"ParameterName": "JsonParsingEngine", "ParameterValue": "JQ-1.6"},
-                        ],
-                    }
-                ],
-            },
-            "CloudWatchLoggingOptions": {
-                "Enabled": True,
-                "LogGroupName": "/aws/kinesisfirehose/s",
-                "LogStreamName": "DestinationDelivery",
-            },
-            "S3BackupMode": "FailedDataOnly",
-            "S3Configuration": {
-                "RoleARN": role,
-                "BucketARN": "arn:aws:s3:::errors",
-                "ErrorOutputPrefix": "error/s/!{firehose:error-output-type}/",
-            },
         },
+        "CloudWatchLoggingOptions": {
+            "Enabled": True,
+            "LogGroupName": log_group,
+            "LogStreamName": "DestinationDelivery",
+        },
+        "S3BackupMode": "FailedDataOnly",
+        "S3Configuration": {
+            "RoleARN": role,
+            "BucketARN": "arn:aws:s3:::errors",
+            "ErrorOutputPrefix": f"error/{stream}/!{{firehose:error-output-type}}/",
+        },
+    }
+    if buffering is not None:
+        destination["BufferingHints"] = buffering
+    firehose.create_delivery_stream(
+        DeliveryStreamName=stream, DeliveryStreamType="DirectPut", IcebergDestinationConfiguration=destination
     )
     return session_emulator
 

@@ -52,6 +52,8 @@ _FIXES: dict[str, Callable[[bytes], bytes]] = {
 HEALTH_PATH = "/_platform/health"
 HEALTH_BODY = b'{"server": "platformctl-emulator"}'
 FIREHOSE_FLUSH_PATH = "/_platform/firehose/flush"
+FIREHOSE_STATUS_PATH = "/_platform/firehose/status"
+MOTO_RESET_PATH = "/moto-api/reset"
 FIREHOSE_PUT_TARGETS = ("Firehose_20150804.PutRecord", "Firehose_20150804.PutRecordBatch")
 
 
@@ -103,9 +105,15 @@ class CompatMiddleware:
             return [HEALTH_BODY]
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if self.firehose is not None:
-            if environ.get("PATH_INFO") == FIREHOSE_FLUSH_PATH and environ.get("REQUEST_METHOD") == "POST":
+            path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+            if path == FIREHOSE_FLUSH_PATH and method == "POST":
                 report = self.firehose.flush()
                 return self._json(start_response, "200 OK", {"delivered": report.delivered, "failed": report.failed})
+            if path == FIREHOSE_STATUS_PATH and method == "GET":
+                return self._json(start_response, "200 OK", self.firehose.status())
+            if path == MOTO_RESET_PATH and method == "POST":
+                # Buffers name streams and tables the reset drops; delivering them later could only fail.
+                self.firehose.reset()
             if target in FIREHOSE_PUT_TARGETS:
                 answered = self._firehose(environ, start_response, target)
                 if answered is not None:

@@ -1,38 +1,53 @@
 """Firehose delivery into Iceberg tables inside the emulator process (moto 5.2.5 answers 500 instead).
 
 PutRecord/PutRecordBatch for a stream whose destination is Iceberg are answered here: records are
-buffered per stream and, on flush, routed (firehose_routing), checked against the table schema
-(iceberg_schema) and committed with pyiceberg as a snapshot of Parquet files under the table's
-location; the Glue table then points at the new metadata. Only `metadata_location` and
-`previous_metadata_location` are written to Glue: the provider hides the first and the module ignores
-the second, so a re-plan stays clean. Failed records go to the stream's error prefix as Firehose
-error-record JSON and to its CloudWatch log.
+buffered per stream (firehose_buffer) until the stream's buffering hints are met, or until a flush on
+demand, then routed (firehose_routing), checked against the table schema (iceberg_schema) and
+committed with pyiceberg as a snapshot of Parquet files under the table's location, update/delete
+applied on the table's unique keys (firehose_rowops); the Glue table then points at the new
+metadata. Only `metadata_location`, `previous_metadata_location` and the column mirror are written to
+Glue: the provider hides the first, the module ignores the others, so a re-plan stays clean. Failed
+records go to the stream's error prefix as Firehose error-record JSON and to its CloudWatch log.
+
+A background thread delivers buffers whose hints are met; `start()` and `close()` bound its life to
+the emulator process (server.py).
 """
 
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import re
+import sys
 import threading
 import time
+import traceback
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-import pyarrow as pa
 from pyiceberg.catalog.glue import GlueCatalog
+from pyiceberg.io import load_file_io
 from pyiceberg.partitioning import UNPARTITIONED_PARTITION_SPEC
 from pyiceberg.serializers import ToOutputFile
 from pyiceberg.table.metadata import new_table_metadata
 from pyiceberg.table.sorting import UNSORTED_SORT_ORDER
 
+from platformctl.emulator.firehose_buffer import Buffered, StreamBuffer, iceberg_description
 from platformctl.emulator.firehose_routing import Routed, Router, RoutingError, StreamRouting, error_record
+from platformctl.emulator.firehose_rowops import Change, UniqueKeyError, apply_changes, key_values
 from platformctl.emulator.iceberg_schema import SchemaMismatch, record_to_row, schema_from_glue_columns
 
 SCHEMA_MISMATCH = "Iceberg.SchemaMismatch"
+# The table could not be loaded or committed (e.g. deleted after the stream was created). Real Firehose
+# retries for the stream's retry duration first; the emulator reports it at once. The string is ours.
+DELIVERY_FAILED = "Iceberg.DeliveryFailed"
 _CREDENTIAL = re.compile(r"Credential=([^/]+)/\d+/([^/]+)/")
+# How often the flusher looks at buffers when none is due sooner (interval hints are whole seconds).
+TICK_SECONDS = 1.0
 
 
 class _PreservingGlueCatalog(GlueCatalog):
@@ -55,20 +70,14 @@ class _PreservingGlueCatalog(GlueCatalog):
         )
 
 
-@dataclass
-class _Buffered:
-    data: bytes
-    arrival_ms: int
-    sequence: str
-
-
-@dataclass
-class _StreamBuffer:
-    account: str
-    region: str
-    access_key: str
-    description: dict[str, Any]
-    records: list[_Buffered] = field(default_factory=list)
+@dataclass(frozen=True)
+class _Failure:
+    item: Buffered
+    code: str
+    message: str
+    database: str | None = None
+    table: str | None = None
+    table_prefix: str | None = None
 
 
 @dataclass
@@ -76,14 +85,60 @@ class FlushReport:
     delivered: dict[str, int] = field(default_factory=dict)
     failed: int = 0
 
+    def add(self, other: FlushReport) -> None:
+        for table, count in other.delivered.items():
+            self.delivered[table] = self.delivered.get(table, 0) + count
+        self.failed += other.failed
+
 
 class FirehoseIcebergEngine:
-    def __init__(self, endpoint_url: str) -> None:
+    def __init__(
+        self, endpoint_url: str, *, clock: Callable[[], float] = time.monotonic, tick_seconds: float = TICK_SECONDS
+    ) -> None:
         self.endpoint_url = endpoint_url
-        self._buffers: dict[tuple[str, str, str], _StreamBuffer] = {}
+        self._clock = clock
+        self._tick = tick_seconds
+        self._buffers: dict[tuple[str, str, str], StreamBuffer] = {}
         self._lock = threading.Lock()
         self._commit_lock = threading.Lock()
         self._sequence = 0
+        self._delivering = 0
+        self._totals = FlushReport()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the flusher that delivers buffers whose hints are met (idempotent)."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._run, name="firehose-flusher", daemon=True)
+        self._thread.start()
+
+    def close(self, timeout: float = 10.0) -> bool:
+        """Stop the flusher after the delivery in progress, if any. True when it stopped in time.
+
+        Buffered records are not delivered: the emulator's S3 and Glue live in the same process and
+        are gone with it."""
+        self._stopping.set()
+        self._wake.set()
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return True
+        thread.join(timeout)
+        return not thread.is_alive()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def reset(self) -> None:
+        """Drop every buffer and total (the emulator's resources were reset)."""
+        with self._lock:
+            self._buffers.clear()
+            self._totals = FlushReport()
 
     # -- API --------------------------------------------------------------------------------
     def describe(self, account: str, region: str, name: str) -> dict[str, Any] | None:
@@ -111,34 +166,86 @@ class FirehoseIcebergEngine:
         if stream is None:
             return None
         entries = request.get("Records") if target.endswith("Batch") else [request.get("Record") or {}]
-        now = int(time.time() * 1000)
+        now_ms = int(time.time() * 1000)
         responses = []
         with self._lock:
-            buffer = self._buffers.setdefault(
-                (account, region, stream["DeliveryStreamName"]), _StreamBuffer(account, region, access_key, stream)
-            )
+            key = (account, region, stream["DeliveryStreamName"])
+            buffer = self._buffers.get(key)
+            if buffer is None:
+                buffer = self._buffers[key] = StreamBuffer(account, region, access_key, stream, self._clock())
             buffer.description = stream
             for entry in entries or []:
                 self._sequence += 1
                 sequence = f"{self._sequence:056d}"
-                buffer.records.append(_Buffered(base64.b64decode(entry.get("Data", "")), now, sequence))
+                buffer.add(Buffered(base64.b64decode(entry.get("Data", "")), now_ms, sequence))
                 responses.append({"RecordId": sequence})
+            due = buffer.is_due(self._clock())
+        if due:
+            self._wake.set()
         encrypted = bool((stream.get("DeliveryStreamEncryptionConfiguration") or {}).get("Status") == "ENABLED")
         if target.endswith("Batch"):
             return "200 OK", {"FailedPutCount": 0, "Encrypted": encrypted, "RequestResponses": responses}
         return "200 OK", {"RecordId": responses[0]["RecordId"], "Encrypted": encrypted}
 
     def flush(self) -> FlushReport:
+        """Deliver every buffer now, whatever its hints; the report covers this flush only."""
+        return self._deliver_taken(self._take(lambda _buffer, _now: True))
+
+    def status(self) -> dict[str, Any]:
+        """Records waiting in buffers or being delivered, and totals since start (or the last reset)."""
         with self._lock:
-            buffers, self._buffers = list(self._buffers.values()), {}
+            return {
+                "buffered": sum(len(b.records) for b in self._buffers.values()),
+                "delivering": self._delivering,
+                "delivered": dict(self._totals.delivered),
+                "failed": self._totals.failed,
+                "flusher": self.running,
+            }
+
+    # -- buffering --------------------------------------------------------------------------
+    def _take(self, due: Callable[[StreamBuffer, float], bool]) -> list[StreamBuffer]:
+        now = self._clock()
+        with self._lock:
+            taken = [key for key, buffer in self._buffers.items() if due(buffer, now)]
+            buffers = [self._buffers.pop(key) for key in taken]
+            self._delivering += sum(len(b.records) for b in buffers)
+        return buffers
+
+    def _deliver_taken(self, buffers: list[StreamBuffer]) -> FlushReport:
         report = FlushReport()
         with self._commit_lock:
             for buffer in buffers:
-                self._deliver(buffer, report)
+                one = FlushReport()
+                try:
+                    self._deliver(buffer, one)
+                except Exception:  # never lose a buffer to a crash: its records go to the error output
+                    one = FlushReport(failed=len(buffer.records))
+                    self._fail_everything(buffer, traceback.format_exc())
+                report.add(one)
+                with self._lock:
+                    self._delivering -= len(buffer.records)
+                    self._totals.add(one)
         return report
 
+    def _next_wait(self) -> float:
+        with self._lock:
+            due_times = [b.due_at() for b in self._buffers.values()]
+        if not due_times:
+            return self._tick
+        return max(0.0, min(self._tick, min(due_times) - self._clock()))
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.wait(self._next_wait())
+            self._wake.clear()
+            if self._stopping.is_set():
+                return
+            buffers = self._take(lambda buffer, now: buffer.is_due(now))
+            if buffers:
+                self._deliver_taken(buffers)
+
     # -- delivery ---------------------------------------------------------------------------
-    def _client(self, service: str, buffer: _StreamBuffer) -> Any:
+    def _client(self, service: str, buffer: StreamBuffer) -> Any:
         return boto3.client(
             service,
             endpoint_url=self.endpoint_url,
@@ -147,7 +254,7 @@ class FirehoseIcebergEngine:
             aws_secret_access_key="emulator",
         )
 
-    def _catalog(self, buffer: _StreamBuffer) -> GlueCatalog:
+    def _catalog(self, buffer: StreamBuffer) -> GlueCatalog:
         return _PreservingGlueCatalog(
             "emulator",
             client=self._client("glue", buffer),
@@ -173,7 +280,7 @@ class FirehoseIcebergEngine:
             properties={},
         )
         path = f"{location}/metadata/00000-{uuid.uuid4()}.metadata.json"
-        ToOutputFile.table_metadata(metadata, catalog._load_file_io(location=path).new_output(path))
+        ToOutputFile.table_metadata(metadata, load_file_io(catalog.properties, location=path).new_output(path))
         parameters = {**(found.get("Parameters") or {}), "table_type": "ICEBERG", "metadata_location": path}
         keep = {
             k: found[k]
@@ -190,83 +297,126 @@ class FirehoseIcebergEngine:
             },
         )
 
-    def _deliver(self, buffer: _StreamBuffer, report: FlushReport) -> None:
+    def _deliver(self, buffer: StreamBuffer, report: FlushReport) -> None:
         router = Router(StreamRouting.from_description(buffer.description))
-        groups: dict[tuple[str, str], list[tuple[_Buffered, Routed]]] = {}
-        failures: list[tuple[_Buffered, str, str, str | None, str | None, str | None]] = []
+        groups: dict[tuple[str, str], list[tuple[Buffered, Routed]]] = {}
+        failures: list[_Failure] = []
         for item in buffer.records:
             routed = router.route(item.data)
             if isinstance(routed, RoutingError):
-                failures.append((item, routed.code, routed.message, routed.database, routed.table, None))
-                continue
-            if routed.operation != "insert":
-                failures.append(
-                    (
-                        item,
-                        "Iceberg.UnsupportedOperation",
-                        f"operation {routed.operation!r} needs row-level deletes; the emulator applies inserts only",
-                        routed.target.database,
-                        routed.target.table,
-                        routed.target.error_prefix,
-                    )
-                )
+                failures.append(_Failure(item, routed.code, routed.message, routed.database, routed.table))
                 continue
             groups.setdefault((routed.target.database, routed.target.table), []).append((item, routed))
         catalog = self._catalog(buffer)
         glue = self._client("glue", buffer)
         for (database, table), items in groups.items():
-            self._ensure_metadata(catalog, glue, database, table)
-            iceberg = catalog.load_table((database, table))
-            schema = iceberg.schema()
-            rows = []
-            for item, routed in items:
-                try:
-                    rows.append(record_to_row(routed.record, schema))
-                except SchemaMismatch as exc:
-                    failures.append((item, SCHEMA_MISMATCH, str(exc), database, table, routed.target.error_prefix))
-            if rows:
-                iceberg.append(pa.Table.from_pylist(rows, schema=schema.as_arrow()))
-                report.delivered[f"{database}.{table}"] = report.delivered.get(f"{database}.{table}", 0) + len(rows)
+            delivered = self._deliver_table(catalog, glue, database, table, items, failures)
+            if delivered:
+                name = f"{database}.{table}"
+                report.delivered[name] = report.delivered.get(name, 0) + delivered
         if failures:
             self._write_failures(buffer, failures)
             report.failed += len(failures)
 
-    def _write_failures(self, buffer: _StreamBuffer, failures: list[Any]) -> None:
-        iceberg = next(
-            d["IcebergDestinationDescription"]
-            for d in buffer.description["Destinations"]
-            if "IcebergDestinationDescription" in d
-        )
+    def _deliver_table(
+        self,
+        catalog: GlueCatalog,
+        glue: Any,
+        database: str,
+        table: str,
+        items: list[tuple[Buffered, Routed]],
+        failures: list[_Failure],
+    ) -> int:
+        """Commit one table's records in one transaction; returns how many were applied, appends the failures."""
+        target = items[0][1].target
+
+        def failed(item: Buffered, code: str, message: str) -> _Failure:
+            return _Failure(item, code, message, database, table, target.error_prefix)
+
+        try:
+            self._ensure_metadata(catalog, glue, database, table)
+            iceberg = catalog.load_table((database, table))
+        except Exception as exc:  # e.g. the Glue table was deleted: these records cannot be delivered
+            message = f"cannot load {database}.{table}: {type(exc).__name__}: {exc}"
+            failures += [failed(item, DELIVERY_FAILED, message) for item, _ in items]
+            return 0
+        schema = iceberg.schema()
+        changes: list[Change] = []
+        accepted: list[Buffered] = []
+        for item, routed in items:
+            try:
+                if routed.operation == "delete":
+                    row = key_values(routed.record, schema, target.unique_keys)
+                else:
+                    row = record_to_row(routed.record, schema)
+                    if routed.operation == "update":
+                        key_values(routed.record, schema, target.unique_keys)
+            except SchemaMismatch as exc:
+                failures.append(failed(item, SCHEMA_MISMATCH, str(exc)))
+                continue
+            except UniqueKeyError as exc:
+                failures.append(failed(item, exc.code, str(exc)))
+                continue
+            changes.append(Change(routed.operation, row))
+            accepted.append(item)
+        if not changes:
+            return 0
+        try:
+            apply_changes(iceberg, changes, target.unique_keys)
+        except Exception as exc:  # a failed commit leaves the table as it was; report every record
+            message = f"commit to {database}.{table} failed: {type(exc).__name__}: {exc}"
+            failures += [failed(item, DELIVERY_FAILED, message) for item in accepted]
+            return 0
+        return len(changes)
+
+    def _fail_everything(self, buffer: StreamBuffer, reason: str) -> None:
+        failures = [_Failure(item, DELIVERY_FAILED, reason.strip().splitlines()[-1]) for item in buffer.records]
+        try:
+            self._write_failures(buffer, failures)
+        except Exception:  # the error output itself is unreachable: the emulator log is the last resort
+            print(
+                f"firehose: {len(failures)} record(s) of {buffer.description.get('DeliveryStreamName')} could be "
+                f"neither delivered nor written to the error output:\n{reason}{traceback.format_exc()}",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    def _write_failures(self, buffer: StreamBuffer, failures: list[_Failure]) -> None:
+        iceberg = iceberg_description(buffer.description)
         s3_config = iceberg.get("S3DestinationDescription") or iceberg.get("S3Configuration") or {}
         bucket = s3_config.get("BucketARN", "").split(":::")[-1]
         stream_prefix = s3_config.get("ErrorOutputPrefix") or "error/"
         now = time.gmtime()
         by_key: dict[str, list[str]] = {}
         ending = int(time.time() * 1000)
-        for item, code, message, database, table, table_prefix in failures:
-            prefix = table_prefix or (
+        for failure in failures:
+            prefix = failure.table_prefix or (
                 stream_prefix.replace("!{firehose:error-output-type}", "processing-failed").replace(
                     "!{timestamp:yyyy/MM/dd}", time.strftime("%Y/%m/%d", now)
                 )
             )
             document = error_record(
-                data=item.data,
-                code=code,
-                message=message,
-                arrival_ms=item.arrival_ms,
+                data=failure.item.data,
+                code=failure.code,
+                message=failure.message,
+                arrival_ms=failure.item.arrival_ms,
                 ending_ms=ending,
-                sequence_number=item.sequence,
+                sequence_number=failure.item.sequence,
                 catalog_id=buffer.account,
                 region=buffer.region,
-                database=database,
-                table=table,
+                database=failure.database,
+                table=failure.table,
             )
             by_key.setdefault(prefix, []).append(json.dumps(document))
         s3 = self._client("s3", buffer)
         name = buffer.description["DeliveryStreamName"]
+        compressed = s3_config.get("CompressionFormat") == "GZIP"
         for prefix, lines in by_key.items():
             key = f"{prefix}{name}-1-{time.strftime('%Y-%m-%d-%H-%M-%S', now)}-{uuid.uuid4()}"
-            s3.put_object(Bucket=bucket, Key=key, Body=("\n".join(lines) + "\n").encode())
+            body = ("\n".join(lines) + "\n").encode()
+            if compressed:
+                key, body = f"{key}.gz", gzip.compress(body)
+            s3.put_object(Bucket=bucket, Key=key, Body=body)
         logging = iceberg.get("CloudWatchLoggingOptions") or {}
         if logging.get("Enabled") and logging.get("LogGroupName") and logging.get("LogStreamName"):
             message = json.dumps(
@@ -274,8 +424,8 @@ class FirehoseIcebergEngine:
                     "deliveryStreamARN": buffer.description.get("DeliveryStreamARN"),
                     "destination": "iceberg",
                     "failedRecords": len(failures),
-                    "errorCode": failures[0][1],
-                    "errorMessage": failures[0][2],
+                    "errorCode": failures[0].code,
+                    "errorMessage": failures[0].message,
                 }
             )
             self._client("logs", buffer).put_log_events(

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import sys
+import threading
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
@@ -26,7 +29,20 @@ def main() -> None:
     engine = FirehoseIcebergEngine(f"http://{args.host}:{args.port}")
     app = CompatMiddleware(DomainDispatcherApplication(create_backend_app), firehose=engine)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
-    server.serve_forever()
+
+    def stop(_signum: int, _frame: object) -> None:
+        # shutdown() waits for serve_forever() to return, which runs on this (the main) thread.
+        threading.Thread(target=server.shutdown, name="shutdown").start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    engine.start()
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        if not engine.close():
+            print("firehose: the flusher did not stop within 10 s (a delivery was still running)", file=sys.stderr)
 
 
 if __name__ == "__main__":
