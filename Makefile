@@ -39,20 +39,35 @@ help: ## List the targets, grouped by purpose
 check-terraform:
 	@command -v terraform >/dev/null 2>&1 || { echo "error: terraform not found on PATH: install Terraform >= 1.11" >&2; exit 1; }
 
-$(VENV)/.installed: requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "error: Python 3.11 is required (set PYTHON=...)")'
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet -r requirements.txt -e .
+# Both venvs install a hash-locked tree (requirements-lock.txt, requirements-tools-lock.txt) through
+# ci/install-venv.sh: pip shows each package, an unchanged lock installs nothing, and in the runner
+# image (ci/Dockerfile) the venvs baked into the image are linked instead of rebuilt.
+$(VENV)/.installed: requirements-lock.txt pyproject.toml ci/install-venv.sh
+	@PYTHON=$(PYTHON) ci/install-venv.sh $(VENV) requirements-lock.txt --project
 	@touch $@
 
-$(TOOLS)/.installed: requirements-tools.txt
-	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/pip install --quiet -r requirements-tools.txt
+$(TOOLS)/.installed: requirements-tools-lock.txt ci/install-venv.sh
+	@PYTHON=$(PYTHON) ci/install-venv.sh $(TOOLS) requirements-tools-lock.txt
 	@touch $@
 
-.PHONY: venv tools
-venv: $(VENV)/.installed ## Create the Python venv (pinned requirements)
-tools: $(TOOLS)/.installed ## Create the checkov tools venv
+.PHONY: venv tools lock lock-check
+venv: $(VENV)/.installed ## Create the Python venv (hash-locked requirements-lock.txt)
+tools: $(TOOLS)/.installed ## Create the checkov tools venv (hash-locked requirements-tools-lock.txt)
+# uv resolves from PyPI into the lock files, keeping every version the old lock had unless a top-level
+# pin moved. It runs from a throwaway venv under build/, never from .venv, and never downloads a Python.
+UV_VERSION ?= 0.13.9
+LOCK_VENV  := build/lock-venv
+UV_COMPILE  = UV_PYTHON_DOWNLOADS=never $(LOCK_VENV)/bin/uv pip compile --quiet --generate-hashes --universal \
+              --custom-compile-command "make lock"
+lock: ## Re-lock requirements*-lock.txt (every package, with hashes) from the pins in requirements*.txt
+	@[ -x $(LOCK_VENV)/bin/uv ] && [ "$$($(LOCK_VENV)/bin/uv --version | cut -d' ' -f2)" = "$(UV_VERSION)" ] || \
+	  { $(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install --disable-pip-version-check uv==$(UV_VERSION); }
+	$(UV_COMPILE) --python-version 3.11 requirements.txt -o requirements-lock.txt
+	@# checkov's tree has soupsieve, which needs Python >= 3.11.5.
+	$(UV_COMPILE) --python-version 3.11.5 requirements-tools.txt -o requirements-tools-lock.txt
+	@echo "locked $$(grep -cE '^[a-z0-9]' requirements-lock.txt) + $$(grep -cE '^[a-z0-9]' requirements-tools-lock.txt) packages"
+lock-check: venv ## Fail if a pin in requirements*.txt is missing from its lock file
+	$(PYTEST) -q -p no:cacheprovider tests/ci/test_packaging.py -k lock
 
 .PHONY: toolchain
 toolchain: check-terraform venv

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Create or update a Python venv from a hash-locked requirements file (`make venv`, `make tools`, ci/Dockerfile).
+#
+#   ci/install-venv.sh VENV LOCK [--project]
+#
+# - Every package comes from LOCK with `pip install --require-hashes`: a file that differs from the one
+#   locked (or a package the lock does not name) stops the install.
+# - The venv records the digest of LOCK (VENV/.lock-digest): an unchanged lock installs nothing, so a
+#   venv baked into the runner image is reused by every job.
+# - PLATFORM_PREBUILT_VENV (for .venv) / PLATFORM_PREBUILT_TOOLS (for .venv-tools), set by the runner image:
+#   when VENV does not exist yet, it becomes a symlink to the prebuilt venv instead of a new venv.
+# - --project installs this repository itself, editable, without dependencies and without build isolation
+#   (the build backend, setuptools, is in the lock as well, so nothing unhashed is downloaded).
+# pip prints one line per package; nothing here runs with --quiet.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+venv=${1:?usage: ci/install-venv.sh VENV LOCK [--project]}
+lock=${2:?usage: ci/install-venv.sh VENV LOCK [--project]}
+project=${3:-}
+python=${PYTHON:-python3}
+started=$SECONDS
+
+say() { printf 'venv %s: %s\n' "$venv" "$*"; }
+
+[ -f "$lock" ] || { echo "error: $lock is missing: run \`make lock\`" >&2; exit 1; }
+"$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else
+  f"error: Python >= 3.11 is required, {sys.executable} is {sys.version.split()[0]} (set PYTHON=...)")'
+
+case "$venv" in
+  .venv) prebuilt=${PLATFORM_PREBUILT_VENV:-} ;;
+  .venv-tools) prebuilt=${PLATFORM_PREBUILT_TOOLS:-} ;;
+  *) prebuilt="" ;;
+esac
+if [ ! -e "$venv" ] && [ -n "$prebuilt" ] && [ -x "$prebuilt/bin/python" ]; then
+  say "using the runner image's prebuilt venv $prebuilt"
+  ln -s "$prebuilt" "$venv"
+fi
+if [ ! -x "$venv/bin/python" ]; then
+  say "creating it with $("$python" -c 'import sys; print(sys.executable, sys.version.split()[0])')"
+  "$python" -m venv "$venv"
+fi
+
+digest=$( { cat "$lock"; "$venv/bin/python" -c 'import sys; print(sys.version)'; } | sha256sum | cut -c1-16)
+if [ "$(cat "$venv/.lock-digest" 2>/dev/null)" = "$digest" ]; then
+  say "dependencies match $lock (digest $digest)"
+else
+  count=$(grep -cE '^[A-Za-z0-9]' "$lock")
+  say "installing $count locked packages from $lock (hashes checked)"
+  # One `Collecting`/`Installing` line per package, and pip's bar when the output is a terminal.
+  "$venv/bin/pip" install --no-input --disable-pip-version-check --require-hashes -r "$lock"
+  printf '%s\n' "$digest" > "$venv/.lock-digest"
+fi
+if [ "$project" = "--project" ]; then
+  say "installing platformctl from this checkout (editable)"
+  "$venv/bin/pip" install --no-input --disable-pip-version-check --no-deps --no-build-isolation -e .
+  [ -x "$venv/bin/platformctl" ] || { echo "error: platformctl did not install into $venv" >&2; exit 1; }
+fi
+say "ready in $((SECONDS - started)) s"
