@@ -121,8 +121,11 @@ def test_pins_satisfy_the_declared_ranges() -> None:
     every = {**CORE, **{name: req for extra in EXTRAS.values() for name, req in extra.items()}}
     missing = sorted(set(every) - set(pinned))
     assert missing == [], f"declared in pyproject.toml but not pinned in requirements.txt: {missing}"
-    outside = {name: (pinned[name], str(req.specifier)) for name, req in every.items()
-               if not req.specifier.contains(pinned[name], prereleases=True)}
+    outside = {
+        name: (pinned[name], str(req.specifier))
+        for name, req in every.items()
+        if not req.specifier.contains(pinned[name], prereleases=True)
+    }
     assert outside == {}
 
 
@@ -131,8 +134,11 @@ def test_lock_has_every_pin_with_hashes(source: str) -> None:
     """A pin added to requirements*.txt without `make lock` would be missing from a fresh venv."""
     locked = lock_entries(ROOT / LOCKS[source])
     assert len(locked) > len(pins(ROOT / source)), "the lock should hold the whole tree, not just the pins"
-    stale = {name: (version, locked.get(name, ("missing", 0))[0]) for name, version in pins(ROOT / source).items()
-             if locked.get(name, ("missing", 0))[0] != version}
+    stale = {
+        name: (version, locked.get(name, ("missing", 0))[0])
+        for name, version in pins(ROOT / source).items()
+        if locked.get(name, ("missing", 0))[0] != version
+    }
     assert stale == {}, f"{LOCKS[source]} is stale against {source} (pin, lock): run `make lock`"
     unhashed = sorted(name for name, (_, hashes) in locked.items() if not hashes)
     assert unhashed == []
