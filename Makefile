@@ -143,16 +143,10 @@ unit: venv ## pytest without the emulator end-to-end tests
 e2e: toolchain ## Apply envs/local to a fresh emulator, re-plan, destroy
 	$(PYTEST) -m e2e
 
-test: toolchain ## Every gate (what CI runs)
-	$(MAKE) fmt-check
-	$(MAKE) tfvars-check
-	$(MAKE) docs-check
-	$(MAKE) lint
-	$(MAKE) validate
-	$(MAKE) tf-test
-	$(MAKE) policy
-	$(MAKE) unit
-	$(MAKE) e2e
+# The gates above in two lanes: the checks in order, and the wait-bound e2e suite beside them on
+# its own emulator port (platformctl gates run --serial: one at a time). Logs: build/gates/.
+test: toolchain tools ## Every gate (what CI runs): checks and e2e side by side; logs and times in build/gates/
+	$(CLI) gates run
 
 # -- verification and benchmark -----------------------------------------------------------------
 BENCH_ARGS ?=

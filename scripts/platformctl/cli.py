@@ -395,6 +395,8 @@ AREA_GROUPS: dict[str, str] = {
     "verify": "platformctl.verify.commands",
     "bench": "platformctl.bench.commands",
     "api": "platformctl.api.commands",
+    "portal": "platformctl.portal.commands",
+    "gates": "platformctl.gates.commands",
 }
 
 

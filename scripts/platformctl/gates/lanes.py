@@ -1,0 +1,39 @@
+"""Which gates `make test` runs, and which of them may run side by side.
+
+The end-to-end suite spends most of its wall time waiting on the AWS provider's fixed delays
+(about 25 s per SQS queue, 55 s per S3 lifecycle configuration) against its own emulator on a
+free port; the other gates are CPU-bound and share nothing with it but the source tree. So two
+lanes: the checks in order (cheap and early-failing first; policy before unit so the plan-JSON
+tests reuse the policy gate's cached offline plans), and e2e beside them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Lane:
+    name: str
+    stages: tuple[str, ...]
+
+
+CHECKS = Lane("checks", ("fmt-check", "tfvars-check", "docs-check", "lint", "validate", "tf-test", "policy", "unit"))
+END_TO_END = Lane("e2e", ("e2e",))
+TEST_LANES: tuple[Lane, ...] = (CHECKS, END_TO_END)
+
+
+def every_stage(lanes: tuple[Lane, ...]) -> list[str]:
+    return [stage for lane in lanes for stage in lane.stages]
+
+
+def select(lanes: tuple[Lane, ...], only: tuple[str, ...]) -> tuple[Lane, ...]:
+    """The lanes restricted to the named stages (in lane order); unknown names are an error."""
+    if not only:
+        return lanes
+    known = every_stage(lanes)
+    unknown = [name for name in only if name not in known]
+    if unknown:
+        raise ValueError(f"no gate named {', '.join(unknown)} (gates: {', '.join(known)})")
+    chosen = [Lane(lane.name, tuple(s for s in lane.stages if s in only)) for lane in lanes]
+    return tuple(lane for lane in chosen if lane.stages)

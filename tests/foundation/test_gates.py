@@ -1,0 +1,76 @@
+"""The `make test` lanes: gates side by side, the first failure stops the rest, times recorded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from platformctl.gates.lanes import TEST_LANES, Lane, every_stage, select
+from platformctl.gates.runner import LaneRunner, write_times
+from platformctl.paths import ROOT
+
+
+def _runner(tmp_path: Path, scripts: dict[str, str]) -> LaneRunner:
+    return LaneRunner(lambda stage: ["sh", "-c", scripts[stage]], tmp_path, tmp_path / "logs")
+
+
+def test_lanes_hold_every_gate_of_make_test_once_and_each_is_a_make_target() -> None:
+    stages = every_stage(TEST_LANES)
+    assert len(stages) == len(set(stages))
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for stage in stages:
+        assert f"\n{stage}:" in makefile, f"{stage} is not a make target"
+    checks = TEST_LANES[0].stages
+    assert checks.index("policy") < checks.index("unit"), "unit reuses the policy gate's cached offline plans"
+
+
+def test_select_keeps_lane_order_and_refuses_unknown_gates() -> None:
+    lanes = (Lane("a", ("x", "y", "z")), Lane("b", ("w",)))
+    assert select(lanes, ("z", "x")) == (Lane("a", ("x", "z")),)
+    assert select(lanes, ()) == lanes
+    with pytest.raises(ValueError, match="no gate named nope"):
+        select(lanes, ("nope",))
+
+
+def test_lanes_run_at_the_same_time(tmp_path: Path) -> None:
+    # Each stage announces itself, then waits for the other lane's stage: only concurrent lanes pass.
+    wait_for = "i=0; while [ ! -f {other} ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; [ -f {other} ]"
+    scripts = {
+        "left": f"touch left.started; {wait_for.format(other='right.started')}",
+        "right": f"touch right.started; {wait_for.format(other='left.started')}",
+    }
+    report = _runner(tmp_path, scripts).run((Lane("one", ("left",)), Lane("two", ("right",))), lambda *_: None)
+    assert report.passed, [(s.stage, s.status) for s in report.stages]
+
+
+def test_the_first_failure_interrupts_the_other_lane_and_later_gates_never_start(tmp_path: Path) -> None:
+    scripts = {
+        "broken": "while [ ! -f long.started ]; do sleep 0.05; done; echo boom; exit 3",
+        "after-broken": "touch never.ran",
+        "long": "trap 'touch long.interrupted; exit 130' INT; touch long.started; "
+                "i=0; while [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done",
+        "after-long": "touch never.ran",
+    }
+    events: list[tuple[str, str]] = []
+    report = _runner(tmp_path, scripts).run(
+        (Lane("one", ("broken", "after-broken")), Lane("two", ("long", "after-long"))),
+        lambda kind, result: events.append((kind, result.stage)))
+    status = {stage.stage: stage.status for stage in report.stages}
+    assert status == {"broken": "failed", "after-broken": "not run", "long": "interrupted", "after-long": "not run"}
+    assert (tmp_path / "long.interrupted").is_file(), "SIGINT reached the stage, so its cleanup ran"
+    assert not (tmp_path / "never.ran").exists()
+    broken = next(stage for stage in report.stages if stage.stage == "broken")
+    assert broken.returncode == 3 and "boom" in Path(broken.log).read_text()
+    assert ("end", "broken") in events and ("start", "after-long") not in events
+    assert not report.passed
+
+
+def test_times_are_written_for_the_benchmark(tmp_path: Path) -> None:
+    report = _runner(tmp_path, {"a": "true", "b": "true"}).run((Lane("one", ("a", "b")),), lambda *_: None)
+    write_times(report, tmp_path / "times.json")
+    written = json.loads((tmp_path / "times.json").read_text())
+    assert written["passed"] is True
+    assert [stage["stage"] for stage in written["stages"]] == ["a", "b"]
+    assert written["serial_seconds"] >= 0 and written["wall_seconds"] >= 0
