@@ -156,6 +156,22 @@ verify: toolchain ## Check deployed ENV against the catalog (PASS/FAIL/SKIP, JUn
 bench: toolchain ## Benchmark plan scaling, gate cost, tool throughput (build/bench/); BENCH_ARGS="--gates ..."
 	$(CLI) bench run $(BENCH_ARGS)
 
+# -- portal ----------------------------------------------------------------------------------------
+# @redocly/cli comes from package-lock.json. `npm ci --ignore-scripts` skips only the native build of
+# gitlab-ci-local's re2 (minutes on 2 cores; scripts/ci-local.sh restores or builds it when needed):
+# redocly has no install scripts and no dependencies.
+REDOCLY_PINNED = $$(node -p 'require("./package-lock.json").packages["node_modules/@redocly/cli"].version')
+REDOCLY_FOUND  = $$(node -p 'require("./node_modules/@redocly/cli/package.json").version' 2>/dev/null)
+.PHONY: portal-tools portal test-portal
+portal-tools:
+	@command -v node >/dev/null 2>&1 || { echo "error: node and npm are required (Debian: apt-get install -y nodejs npm)" >&2; exit 1; }
+	@command -v dot >/dev/null 2>&1 || { echo "error: Graphviz dot is required (Debian: apt-get install -y graphviz)" >&2; exit 1; }
+	@[ "$(REDOCLY_FOUND)" = "$(REDOCLY_PINNED)" ] || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+portal: venv portal-tools ## Build the developer portal (APIs, tables, routing, warehouse, topology, search) into build/portal/
+	$(CLI) portal build
+test-portal: venv portal-tools ## Browser tests of the portal in headless Chromium; screenshots in build/portal/screenshots/
+	$(PYTEST) tests/portal -p no:cacheprovider
+
 # -- CI --------------------------------------------------------------------------------------------
 .PHONY: ci-local ci-graph drift
 JOBS ?=
