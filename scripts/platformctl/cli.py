@@ -326,7 +326,12 @@ def local() -> None:
 
 @local.command("up")
 def local_up() -> None:
-    """Start the emulator, generate inputs, plan in full, apply the emulator subset, summarise."""
+    """Start the emulator, generate inputs, plan in full, apply the emulator subset, summarise.
+
+    When nothing changed since the last apply, the reference plan is reused and only the emulator
+    plan runs."""
+    from platformctl.plancache import inputs_digest
+
     loaded = _catalog()
     changed = transaction.write(generate.render_all(loaded), ROOT)
     for path in changed:
@@ -337,8 +342,12 @@ def local_up() -> None:
         if localenv.discard_stale_state(runner):
             console.print("emulator restarted since the last apply: discarded the stale local state")
         runner.init()
-        console.rule("reference plan (everything, as a real environment plans it)")
-        runner.plan(runner.build / localenv.REFERENCE_PLAN, extra=("-compact-warnings",), quiet=True)
+        digest = inputs_digest("local")
+        if localenv.unchanged_since_apply(runner, digest):
+            console.rule("reference plan: unchanged since the last apply (same inputs, emulator boot and state)")
+        else:
+            console.rule("reference plan (everything, as a real environment plans it)")
+            runner.plan(runner.build / localenv.REFERENCE_PLAN, extra=("-compact-warnings",), quiet=True)
         console.rule("emulator plan (what moto can run)")
         emulator_plan = runner.build / localenv.EMULATOR_PLAN
         pending = runner.plan(emulator_plan, extra=(*localenv.EMULATOR_VARS, "-compact-warnings"),
@@ -349,6 +358,7 @@ def local_up() -> None:
             console.rule("apply")
             runner.apply(emulator_plan)
         localenv.record_state_boot(runner)
+        localenv.record_applied(runner, digest)
         document = _write_outputs(runner)
     _print_local_summary(summary, {name: value["value"] for name, value in document.items()}, applied=pending == 2)
 

@@ -8,6 +8,8 @@ each left-out resource, so nothing is dropped silently.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,6 +120,41 @@ def record_state_boot(runner: EnvRunner) -> None:
     boot = runner.emulator.boot_id()
     if boot:
         (runner.build / "state-boot-id").write_text(boot + "\n")
+
+
+APPLIED_MARKER = "applied.json"
+
+
+def applied_fingerprint(runner: EnvRunner, inputs_digest: str) -> dict[str, str] | None:
+    """What the last `make local` applied: the digest of its inputs (config/, modules/, envs/local),
+    the emulator boot it applied to and the state it left. None when any of them is missing."""
+    boot = runner.emulator.boot_id()
+    if not boot or not runner.state_path.is_file():
+        return None
+    state = hashlib.sha256(runner.state_path.read_bytes()).hexdigest()[:16]
+    return {"inputs": inputs_digest, "emulator_boot": boot, "state": state}
+
+
+def unchanged_since_apply(runner: EnvRunner, inputs_digest: str) -> bool:
+    """True when the inputs, the emulator boot and the state are exactly those of the last apply,
+    and that run's reference plan is still on disk: then the reference plan cannot differ and is
+    reused; only the emulator plan runs (it still refreshes, so changes made by hand show)."""
+    if not (runner.build / "plan.json").is_file():
+        return False
+    try:
+        recorded = json.loads((runner.build / APPLIED_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return recorded == applied_fingerprint(runner, inputs_digest)
+
+
+def record_applied(runner: EnvRunner, inputs_digest: str) -> None:
+    fingerprint = applied_fingerprint(runner, inputs_digest)
+    marker = runner.build / APPLIED_MARKER
+    if fingerprint is None:
+        marker.unlink(missing_ok=True)
+    else:
+        marker.write_text(json.dumps(fingerprint, indent=1) + "\n", encoding="utf-8")
 
 
 REFERENCE_PLAN = "plan.tfplan"

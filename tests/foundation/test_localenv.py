@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from platformctl import localenv
 
 
@@ -49,3 +51,58 @@ def test_an_unexplained_omission_is_flagged() -> None:
     reference = {"resource_changes": [change("module.x.aws_kinesis_stream.s", "aws_kinesis_stream", ["create"])]}
     summary = localenv.summarise(reference, {"resource_changes": []})
     assert "no reason recorded" in summary.left_out["module.x.aws_kinesis_stream.s"]
+
+
+class _FakeEmulator:
+    def __init__(self, boot: str | None) -> None:
+        self.boot = boot
+
+    def boot_id(self) -> str | None:
+        return self.boot
+
+
+class _FakeRunner:
+    """The two things the applied fingerprint reads: the emulator's boot id and the local state."""
+
+    def __init__(self, build: Path, boot: str | None = "boot-1") -> None:
+        self.build = build
+        self.emulator = _FakeEmulator(boot)
+        self.state_path = build / "terraform.tfstate"
+
+
+def _applied(tmp_path: Path) -> _FakeRunner:
+    runner = _FakeRunner(tmp_path)
+    runner.state_path.write_text('{"serial": 1}')
+    (tmp_path / "plan.json").write_text("{}")
+    localenv.record_applied(runner, "digest-a")  # type: ignore[arg-type]
+    return runner
+
+
+def test_nothing_changed_since_the_apply_reuses_the_reference_plan(tmp_path: Path) -> None:
+    runner = _applied(tmp_path)
+    assert localenv.unchanged_since_apply(runner, "digest-a")  # type: ignore[arg-type]
+
+
+def test_any_change_of_inputs_emulator_state_or_plan_means_plan_again(tmp_path: Path) -> None:
+    runner = _applied(tmp_path)
+    assert not localenv.unchanged_since_apply(runner, "digest-b"), "an edited catalog or module"  # type: ignore[arg-type]
+    runner.emulator.boot = "boot-2"
+    assert not localenv.unchanged_since_apply(runner, "digest-a"), "a restarted emulator"  # type: ignore[arg-type]
+    runner.emulator.boot = "boot-1"
+    runner.state_path.write_text('{"serial": 2}')
+    assert not localenv.unchanged_since_apply(runner, "digest-a"), "state changed outside make local"  # type: ignore[arg-type]
+
+    runner = _applied(tmp_path)
+    (tmp_path / "plan.json").unlink()
+    assert not localenv.unchanged_since_apply(runner, "digest-a"), "the saved reference plan is gone"  # type: ignore[arg-type]
+
+    runner = _applied(tmp_path)
+    (tmp_path / localenv.APPLIED_MARKER).write_text("not json")
+    assert not localenv.unchanged_since_apply(runner, "digest-a")  # type: ignore[arg-type]
+
+
+def test_no_fingerprint_without_a_running_emulator_or_state(tmp_path: Path) -> None:
+    runner = _FakeRunner(tmp_path, boot=None)
+    localenv.record_applied(runner, "digest-a")  # type: ignore[arg-type]
+    assert not (tmp_path / localenv.APPLIED_MARKER).exists()
+    assert not localenv.unchanged_since_apply(runner, "digest-a")  # type: ignore[arg-type]
