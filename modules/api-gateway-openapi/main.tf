@@ -88,6 +88,9 @@ resource "aws_api_gateway_rest_api" "this" {
   put_rest_api_mode            = "overwrite"
   fail_on_warnings             = true
   disable_execute_api_endpoint = local.disable_execute_api_endpoint
+  # Methods whose operation lists the `x-api-key` apiKey scheme (apiKeyRequired) read the key from
+  # that header; the argument overrides x-amazon-apigateway-api-key-source in the body.
+  api_key_source = "HEADER"
 
   endpoint_configuration {
     types            = [var.endpoint_type]

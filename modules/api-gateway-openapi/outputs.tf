@@ -89,9 +89,14 @@ output "usage_plan_ids" {
   value       = { for tier, plan in aws_api_gateway_usage_plan.this : tier => plan.id }
 }
 
-output "api_key_ids" {
-  description = "API key ids by key name (values are not exported; read them with get-api-key --include-value)."
-  value       = { for name, key in aws_api_gateway_api_key.this : name => key.id }
+output "usage_plan_names" {
+  description = "Usage plan names by tier (<name_prefix>-<api_name>-<tier>), which `platformctl api keys` looks the plans up by."
+  value       = { for tier, plan in aws_api_gateway_usage_plan.this : tier => plan.name }
+}
+
+output "api_key_source" {
+  description = "Where API Gateway reads the API key of methods that require one (HEADER: the x-api-key request header)."
+  value       = aws_api_gateway_rest_api.this.api_key_source
 }
 
 output "alarm_arns" {

@@ -169,10 +169,12 @@ def test_unknown_environment_and_keys() -> None:
     assert "environments.dev.vpc_link: Extra inputs are not permitted" in message
 
 
-def test_api_key_on_two_tiers() -> None:
+def test_api_keys_are_not_catalog_data() -> None:
     data = raw()
-    data["environments"]["prod"]["usage_plans"]["silver"]["api_keys"].append("partner-acme")
-    assert "API key(s) partner-acme appear in more than one tier" in _error(data)
+    data["environments"]["prod"]["usage_plans"]["silver"]["api_keys"] = ["partner-acme"]
+    message = _error(data)
+    assert "environments.prod.usage_plans.silver" in message
+    assert "platformctl api keys issue" in message
 
 
 def test_spec_must_stay_in_the_catalog() -> None:
@@ -282,7 +284,9 @@ def test_cli_lint_picks_up_catalog_variables_and_exit_codes() -> None:
     assert ok.exit_code == 0, ok.output
     bare = runner.invoke(group, ["lint", "--no-cache", "--no-catalog", str(ROOT / "config/apis/specs/orders.yaml")])
     assert bare.exit_code == 1
-    assert "config/apis/specs/orders.yaml:67: PLAT004 template variable ${backend_base_path}" in bare.output
+    spec_lines = (ROOT / "config/apis/specs/orders.yaml").read_text(encoding="utf-8").splitlines()
+    first_use = next(n for n, line in enumerate(spec_lines, start=1) if "${backend_base_path}" in line)
+    assert f"config/apis/specs/orders.yaml:{first_use}: PLAT004 template variable ${{backend_base_path}}" in bare.output
     warn = runner.invoke(
         group,
         [

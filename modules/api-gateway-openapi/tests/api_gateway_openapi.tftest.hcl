@@ -479,19 +479,19 @@ run "waf_existing_needs_an_arn" {
   expect_failures = [var.waf]
 }
 
-run "usage_plans_with_tiers_and_keys" {
+run "usage_plans_with_tiers_and_no_keys" {
   command = plan
 
   variables {
     usage_plans = {
-      gold   = { throttle = { burst_limit = 200, rate_limit = 100 }, quota = { limit = 1000000, period = "MONTH" }, api_keys = ["partner-a"] }
-      silver = { throttle = { burst_limit = 20, rate_limit = 10 }, api_keys = ["partner-b", "partner-c"] }
+      gold   = { throttle = { burst_limit = 200, rate_limit = 100 }, quota = { limit = 1000000, period = "MONTH" } }
+      silver = { throttle = { burst_limit = 20, rate_limit = 10 } }
     }
   }
 
   assert {
-    condition     = length(aws_api_gateway_usage_plan.this) == 2 && length(aws_api_gateway_api_key.this) == 3 && length(aws_api_gateway_usage_plan_key.this) == 3
-    error_message = "one plan per tier and one key (and plan key) per consumer"
+    condition     = length(aws_api_gateway_usage_plan.this) == 2 && aws_api_gateway_usage_plan.this["gold"].name == "dev-orders-gold"
+    error_message = "one plan per tier, named <name_prefix>-<api_name>-<tier> (platformctl api keys finds it by that name)"
   }
   assert {
     condition     = aws_api_gateway_usage_plan.this["gold"].quota_settings[0].period == "MONTH" && length(aws_api_gateway_usage_plan.this["silver"].quota_settings) == 0
@@ -500,6 +500,10 @@ run "usage_plans_with_tiers_and_keys" {
   assert {
     condition     = aws_api_gateway_usage_plan.this["silver"].throttle_settings[0].rate_limit == 10
     error_message = "tier throttling must follow the input"
+  }
+  assert {
+    condition     = aws_api_gateway_rest_api.this.api_key_source == "HEADER"
+    error_message = "methods that require an API key must read it from the x-api-key header"
   }
 }
 

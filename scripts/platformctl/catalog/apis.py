@@ -21,7 +21,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from platformctl.catalog.base import ENV_NAMES, CatalogModel, Slug, is_tag_key, pattern_str, repeated
+from platformctl.catalog.base import ENV_NAMES, CatalogModel, Slug, is_tag_key, pattern_str
 from platformctl.catalog.yamlsource import YamlDocument
 
 # The template variables the module supplies: modules/api-gateway-openapi/template-variables.json,
@@ -187,11 +187,22 @@ class Quota(CatalogModel):
 
 
 class UsagePlan(CatalogModel):
-    """One tier: a throttle, an optional quota and the consumers (API keys) on it."""
+    """One tier: a throttle and an optional quota. Consumers get keys on it from
+    `platformctl api keys issue`, never from the catalog, so no key value reaches tfvars or state."""
 
     throttle: Throttling
     quota: Quota | None = None
-    api_keys: list[Slug] = Field(default=[], description="One API key is created per name.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_keys_in_the_catalog(cls, data: object) -> object:
+        if isinstance(data, dict) and "api_keys" in data:
+            raise ValueError(
+                "api_keys are no longer catalog data (their values ended up in Terraform state and plans): "
+                "remove them and issue each consumer's key with `platformctl api keys issue --env <env> "
+                "--api <api> --tier <tier> --consumer <name>`"
+            )
+        return data
 
 
 class Waf(CatalogModel):
@@ -241,10 +252,6 @@ class ApiEnvironment(CatalogModel):
                 raise ValueError("custom_domain is only supported for REGIONAL APIs")
         elif self.vpc_endpoint_ids:
             raise ValueError("vpc_endpoint_ids only apply to endpoint_type PRIVATE")
-        keys = [key for plan in self.usage_plans.values() for key in plan.api_keys]
-        duplicates = repeated(keys)
-        if duplicates:
-            raise ValueError(f"usage_plans: API key(s) {', '.join(duplicates)} appear in more than one tier")
         return self
 
 
