@@ -3,7 +3,17 @@ output "topic_arn" {
   value       = aws_sns_topic.this.arn
 }
 
+output "alarm_actions" {
+  description = "Everything an alarm of this severity in this account should notify: this topic, then additional_alarm_topic_arns."
+  value       = concat([aws_sns_topic.this.arn], var.additional_alarm_topic_arns)
+}
+
 output "kms_key_arn" {
   description = "ARN of the CMK that encrypts the topic."
   value       = aws_kms_key.this.arn
+}
+
+output "subscription_count" {
+  description = "How many subscriptions the topic has (e-mail and HTTPS); zero means only additional topics, if any, hear its alarms."
+  value       = length(aws_sns_topic_subscription.this)
 }

@@ -10,7 +10,7 @@ variable "name_prefix" {
 
 variable "name" {
   type        = string
-  description = "What the topic is for; the topic is named \"<name_prefix>-<name>-alarms\"."
+  description = "What the topic is for; the topic is named \"<name_prefix>-<name>-alarms\" (critical) or \"<name_prefix>-<name>-<severity>-alarms\"."
   default     = "platform"
 
   validation {
@@ -24,8 +24,63 @@ variable "tags" {
   description = "Tags for every resource: the platform's mandatory tags (CostCenter, Environment, Owner, DataClassification)."
 }
 
-variable "email_subscriptions" {
-  type        = list(string)
-  description = "Addresses subscribed to the topic. Each must confirm by mail; unconfirmed ones receive nothing."
+variable "severity" {
+  type        = string
+  description = "Severity of the alarms that notify this topic; critical topics keep the plain name \"<name_prefix>-<name>-alarms\"."
+  default     = "critical"
+
+  validation {
+    condition     = contains(["critical", "warning"], var.severity)
+    error_message = "severity must be \"critical\" or \"warning\" (the severities of notifications in config/environments/<env>.yaml)."
+  }
+}
+
+variable "subscriptions" {
+  type = list(object({
+    protocol             = string
+    endpoint             = string
+    raw_message_delivery = optional(bool, false)
+  }))
+  description = <<-EOT
+    Who hears the alarms: protocol "email" (the address must confirm once; until then it receives
+    nothing) or "https" (an endpoint that confirms the subscription, e.g. an incident tool's SNS
+    integration). HTTPS deliveries retry for up to about 55 minutes with exponential backoff.
+  EOT
   default     = []
+
+  validation {
+    condition     = alltrue([for s in var.subscriptions : contains(["email", "https"], s.protocol)])
+    error_message = "subscriptions[*].protocol must be \"email\" or \"https\"; give an existing SNS topic as additional_alarm_topic_arns (SNS cannot subscribe a topic to a topic)."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.subscriptions : s.protocol != "email" || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", s.endpoint))])
+    error_message = "an email subscription's endpoint must be one e-mail address such as oncall@example.com."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.subscriptions : s.protocol != "https" || can(regex("^https://[^/@\\s]+(/[^\\s]*)?$", s.endpoint))])
+    error_message = "an https subscription's endpoint must be an https:// URL with a host and no user:password@ (credentials would land in state)."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.subscriptions : s.protocol == "https" || !s.raw_message_delivery])
+    error_message = "raw_message_delivery applies to https subscriptions only; e-mail always gets the JSON notification."
+  }
+
+  validation {
+    condition     = length(distinct([for s in var.subscriptions : "${s.protocol}:${lower(s.endpoint)}"])) == length(var.subscriptions)
+    error_message = "each subscription (protocol and endpoint) may be listed once."
+  }
+}
+
+variable "additional_alarm_topic_arns" {
+  type        = list(string)
+  description = "Existing SNS topics (this account and Region) that alarms notify besides this topic; output alarm_actions lists them."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.additional_alarm_topic_arns : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", arn))])
+    error_message = "additional_alarm_topic_arns must be SNS topic ARNs such as arn:aws:sns:eu-west-1:123456789012:secops-critical."
+  }
 }

@@ -9,12 +9,34 @@ data "aws_region" "data" {
   provider = aws.data
 }
 
+# One alarm topic per account role and severity, each with that severity's targets from
+# notifications in config/environments/<env>.yaml (var.alarm_topics, resolved by the catalog).
+# The critical topics keep their original names and addresses; every platform alarm notifies the
+# critical topic of its account (alarm_topic_arn of the modules in catalog.tf.json).
 module "central_alarms" {
   source = "../alarm-topic"
 
-  name_prefix = var.environment
-  name        = "central"
-  tags        = var.tags
+  name_prefix                 = var.environment
+  name                        = "central"
+  tags                        = var.tags
+  severity                    = var.alarm_topics.central.critical.severity
+  subscriptions               = var.alarm_topics.central.critical.subscriptions
+  additional_alarm_topic_arns = var.alarm_topics.central.critical.additional_alarm_topic_arns
+
+  providers = {
+    aws = aws.central
+  }
+}
+
+module "central_warning_alarms" {
+  source = "../alarm-topic"
+
+  name_prefix                 = var.environment
+  name                        = "central"
+  tags                        = var.tags
+  severity                    = var.alarm_topics.central.warning.severity
+  subscriptions               = var.alarm_topics.central.warning.subscriptions
+  additional_alarm_topic_arns = var.alarm_topics.central.warning.additional_alarm_topic_arns
 
   providers = {
     aws = aws.central
@@ -24,9 +46,27 @@ module "central_alarms" {
 module "api_alarms" {
   source = "../alarm-topic"
 
-  name_prefix = var.environment
-  name        = "api"
-  tags        = var.tags
+  name_prefix                 = var.environment
+  name                        = "api"
+  tags                        = var.tags
+  severity                    = var.alarm_topics.api.critical.severity
+  subscriptions               = var.alarm_topics.api.critical.subscriptions
+  additional_alarm_topic_arns = var.alarm_topics.api.critical.additional_alarm_topic_arns
+
+  providers = {
+    aws = aws.api
+  }
+}
+
+module "api_warning_alarms" {
+  source = "../alarm-topic"
+
+  name_prefix                 = var.environment
+  name                        = "api"
+  tags                        = var.tags
+  severity                    = var.alarm_topics.api.warning.severity
+  subscriptions               = var.alarm_topics.api.warning.subscriptions
+  additional_alarm_topic_arns = var.alarm_topics.api.warning.additional_alarm_topic_arns
 
   providers = {
     aws = aws.api
@@ -36,9 +76,27 @@ module "api_alarms" {
 module "data_alarms" {
   source = "../alarm-topic"
 
-  name_prefix = var.environment
-  name        = "data"
-  tags        = var.tags
+  name_prefix                 = var.environment
+  name                        = "data"
+  tags                        = var.tags
+  severity                    = var.alarm_topics.data.critical.severity
+  subscriptions               = var.alarm_topics.data.critical.subscriptions
+  additional_alarm_topic_arns = var.alarm_topics.data.critical.additional_alarm_topic_arns
+
+  providers = {
+    aws = aws.data
+  }
+}
+
+module "data_warning_alarms" {
+  source = "../alarm-topic"
+
+  name_prefix                 = var.environment
+  name                        = "data"
+  tags                        = var.tags
+  severity                    = var.alarm_topics.data.warning.severity
+  subscriptions               = var.alarm_topics.data.warning.subscriptions
+  additional_alarm_topic_arns = var.alarm_topics.data.warning.additional_alarm_topic_arns
 
   providers = {
     aws = aws.data

@@ -7,6 +7,23 @@ output "alarm_topic_arns" {
   }
 }
 
+output "alarm_routes" {
+  description = "Per account role and severity: the alarm topic, what its alarms notify (alarm_actions) and how many subscriptions it has."
+  value = {
+    for role, severities in {
+      central = { critical = module.central_alarms, warning = module.central_warning_alarms }
+      api     = { critical = module.api_alarms, warning = module.api_warning_alarms }
+      data    = { critical = module.data_alarms, warning = module.data_warning_alarms }
+      } : role => {
+      for severity, topic in severities : severity => {
+        topic_arn          = topic.topic_arn
+        alarm_actions      = topic.alarm_actions
+        subscription_count = topic.subscription_count
+      }
+    }
+  }
+}
+
 output "warehouse" {
   description = "Redshift Serverless names, endpoint and the lakehouse external-schema SQL (null parts when not deployed)."
   value = {

@@ -207,6 +207,11 @@ PLATFORM_CALLS = (
 )
 
 
+# Inputs of modules/platform that feed module calls written by hand in modules/platform/main.tf
+# (one alarm topic per account role and severity: a provider per role cannot come from a loop).
+HAND_WRITTEN_CALL_INPUTS = ("alarm_topics",)
+
+
 def _variable_type(name: str) -> str:
     """Type of a root or platform variable, from the field of EnvironmentInputs of that name."""
     schema = EnvironmentInputs.model_json_schema(mode="serialization")
@@ -229,7 +234,7 @@ def platform_document() -> dict[str, Any]:
     """modules/platform/catalog.tf.json: the same for every environment."""
     return {
         "//": GENERATED_NOTE + " Source: scripts/platformctl/generate.py (PLATFORM_CALLS) and the input models.",
-        "variable": _variables([call.variable for call in PLATFORM_CALLS]),
+        "variable": _variables([call.variable for call in PLATFORM_CALLS] + list(HAND_WRITTEN_CALL_INPUTS)),
         "module": {call.name: call.block() for call in PLATFORM_CALLS},
     }
 
@@ -246,7 +251,16 @@ def root_document(inputs: EnvironmentInputs) -> dict[str, Any]:
     variables = _variables(sorted(inputs.tfvars()))
     # region, partition and the deploy role reach resources through the provider aliases, and the
     # forwarder settings through forwarders.tf.json.
-    passed = sorted({"environment", "accounts", "organization_id", "tags", *(c.variable for c in PLATFORM_CALLS)})
+    passed = sorted(
+        {
+            "environment",
+            "accounts",
+            "organization_id",
+            "tags",
+            *(c.variable for c in PLATFORM_CALLS),
+            *HAND_WRITTEN_CALL_INPUTS,
+        }
+    )
     call: dict[str, Any] = {"source": "../../modules/platform", **{n: f"${{var.{n}}}" for n in passed}}
     if inputs.emulator:
         variables["emulator_endpoint"] = {

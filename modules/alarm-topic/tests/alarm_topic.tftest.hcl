@@ -9,6 +9,11 @@ mock_provider "aws" {
       partition = "aws"
     }
   }
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
   mock_data "aws_iam_policy_document" {
     defaults = {
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
@@ -16,12 +21,12 @@ mock_provider "aws" {
   }
   mock_resource "aws_kms_key" {
     defaults = {
-      arn = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
+      arn = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000"
     }
   }
   mock_resource "aws_sns_topic" {
     defaults = {
-      arn = "arn:aws:sns:us-east-1:123456789012:dev-platform-alarms"
+      arn = "arn:aws:sns:eu-west-1:123456789012:dev-platform-alarms"
     }
   }
 }
@@ -44,12 +49,56 @@ run "topic_is_encrypted_with_its_own_rotating_key" {
     error_message = "the alarm key must rotate"
   }
   assert {
-    condition     = aws_sns_topic.this.name == "dev-platform-alarms"
-    error_message = "topic name must be <env>-<name>-alarms"
+    condition     = aws_sns_topic.this.name == "dev-platform-alarms" && aws_kms_alias.this.name == "alias/dev-platform-alarms"
+    error_message = "a critical topic keeps the plain name <env>-<name>-alarms (and its key alias)"
   }
   assert {
     condition     = aws_sns_topic.this.tags["CostCenter"] == "7263"
     error_message = "mandatory tags must reach the topic"
+  }
+  assert {
+    condition     = length(aws_sns_topic_subscription.this) == 0 && output.subscription_count == 0
+    error_message = "no subscriptions unless asked for"
+  }
+}
+
+run "only_this_accounts_alarms_may_publish_and_use_the_key" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for doc in [data.aws_iam_policy_document.topic, data.aws_iam_policy_document.key] : anytrue([
+        for st in doc.statement : contains(flatten([for p in st.principals : tolist(p.identifiers)]), "cloudwatch.amazonaws.com") && toset([
+          for c in st.condition : "${c.test} ${c.variable} ${join(",", tolist(c.values))}"
+          ]) == toset([
+          "StringEquals aws:SourceAccount 123456789012",
+          "ArnLike aws:SourceArn arn:aws:cloudwatch:eu-west-1:123456789012:alarm:*",
+        ])
+      ])
+    ])
+    error_message = "cloudwatch.amazonaws.com must be limited to this account's alarms in this Region (SourceAccount and SourceArn) in the topic and key policies"
+  }
+  assert {
+    condition = toset(flatten([
+      for doc in [data.aws_iam_policy_document.topic, data.aws_iam_policy_document.key] : [
+        for st in doc.statement : [for p in st.principals : tolist(p.identifiers) if p.type == "Service"]
+      ]
+    ])) == toset(["cloudwatch.amazonaws.com"])
+    error_message = "no service other than CloudWatch may publish or use the key: e-mail and HTTPS deliveries need none"
+  }
+}
+
+run "a_warning_topic_has_its_own_name" {
+  command = plan
+
+  variables {
+    name     = "api"
+    severity = "warning"
+  }
+
+  assert {
+    condition     = aws_sns_topic.this.name == "dev-api-warning-alarms" && aws_kms_alias.this.name == "alias/dev-api-warning-alarms"
+    error_message = "a warning topic is named <env>-<name>-warning-alarms"
   }
 }
 
@@ -57,12 +106,56 @@ run "subscriptions_follow_the_input" {
   command = plan
 
   variables {
-    email_subscriptions = ["oncall@example.com", "appsec@example.com"]
+    subscriptions = [
+      { protocol = "email", endpoint = "oncall@example.com" },
+      { protocol = "email", endpoint = "appsec@example.com" },
+      { protocol = "https", endpoint = "https://alerts.example.com/sns/dev", raw_message_delivery = true },
+    ]
   }
 
   assert {
-    condition     = length(aws_sns_topic_subscription.email) == 2
-    error_message = "one subscription per address"
+    condition     = length(aws_sns_topic_subscription.this) == 3 && output.subscription_count == 3
+    error_message = "one subscription per target"
+  }
+  assert {
+    condition     = aws_sns_topic_subscription.this["email:oncall@example.com"].protocol == "email" && aws_sns_topic_subscription.this["email:oncall@example.com"].delivery_policy == null
+    error_message = "an e-mail subscription gets SNS's fixed e-mail delivery (no delivery policy)"
+  }
+  assert {
+    condition     = jsondecode(aws_sns_topic_subscription.this["https:https://alerts.example.com/sns/dev"].delivery_policy).healthyRetryPolicy.numRetries == 30
+    error_message = "an HTTPS subscription retries with the module's delivery policy"
+  }
+  assert {
+    condition     = aws_sns_topic_subscription.this["https:https://alerts.example.com/sns/dev"].endpoint_auto_confirms && aws_sns_topic_subscription.this["https:https://alerts.example.com/sns/dev"].raw_message_delivery
+    error_message = "an HTTPS endpoint confirms itself, and raw delivery follows the input"
+  }
+}
+
+run "the_https_retries_stay_inside_the_sns_limit" {
+  command = plan
+
+  variables {
+    subscriptions = [{ protocol = "https", endpoint = "https://alerts.example.com/sns/dev" }]
+  }
+
+  assert {
+    condition = (
+      local.https_policy_retry_seconds <= 3600
+    )
+    error_message = "SNS refuses an HTTP/S delivery policy whose retries can last more than 3,600 s"
+  }
+}
+
+run "existing_topics_become_alarm_actions" {
+  command = apply # the topic ARN is known only after (mock) creation
+
+  variables {
+    additional_alarm_topic_arns = ["arn:aws:sns:eu-west-1:123456789012:secops-critical"]
+  }
+
+  assert {
+    condition     = output.alarm_actions == ["arn:aws:sns:eu-west-1:123456789012:dev-platform-alarms", "arn:aws:sns:eu-west-1:123456789012:secops-critical"]
+    error_message = "alarm_actions is this topic, then the existing topics"
   }
 }
 
@@ -74,4 +167,87 @@ run "rejects_a_bad_prefix" {
   }
 
   expect_failures = [var.name_prefix]
+}
+
+run "rejects_an_unknown_severity" {
+  command = plan
+
+  variables {
+    severity = "info"
+  }
+
+  expect_failures = [var.severity]
+}
+
+run "rejects_a_topic_as_subscription" {
+  command = plan
+
+  variables {
+    subscriptions = [{ protocol = "sns", endpoint = "arn:aws:sns:eu-west-1:123456789012:other" }]
+  }
+
+  expect_failures = [var.subscriptions]
+}
+
+run "rejects_a_malformed_email" {
+  command = plan
+
+  variables {
+    subscriptions = [{ protocol = "email", endpoint = "oncall at example.com" }]
+  }
+
+  expect_failures = [var.subscriptions]
+}
+
+run "rejects_plain_http" {
+  command = plan
+
+  variables {
+    subscriptions = [{ protocol = "https", endpoint = "http://alerts.example.com/sns" }]
+  }
+
+  expect_failures = [var.subscriptions]
+}
+
+run "rejects_credentials_in_the_url" {
+  command = plan
+
+  variables {
+    subscriptions = [{ protocol = "https", endpoint = "https://user:secret@alerts.example.com/sns" }]
+  }
+
+  expect_failures = [var.subscriptions]
+}
+
+run "rejects_raw_delivery_for_email" {
+  command = plan
+
+  variables {
+    subscriptions = [{ protocol = "email", endpoint = "oncall@example.com", raw_message_delivery = true }]
+  }
+
+  expect_failures = [var.subscriptions]
+}
+
+run "rejects_a_repeated_target" {
+  command = plan
+
+  variables {
+    subscriptions = [
+      { protocol = "email", endpoint = "oncall@example.com" },
+      { protocol = "email", endpoint = "OnCall@example.com" },
+    ]
+  }
+
+  expect_failures = [var.subscriptions]
+}
+
+run "rejects_an_additional_topic_that_is_not_a_topic_arn" {
+  command = plan
+
+  variables {
+    additional_alarm_topic_arns = ["arn:aws:sqs:eu-west-1:123456789012:queue"]
+  }
+
+  expect_failures = [var.additional_alarm_topic_arns]
 }

@@ -8,6 +8,7 @@ from pydantic import Field, field_validator, model_validator
 
 from platformctl.catalog.base import AccountId, CatalogModel, TagValue, is_tag_key, pattern_str
 from platformctl.catalog.changes import AcknowledgedChange, distinct_names
+from platformctl.catalog.notifications import Notifications
 
 MANDATORY_TAGS = ("CostCenter", "Environment", "Owner", "DataClassification")
 DATA_CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
@@ -105,6 +106,10 @@ class Environment(CatalogModel):
     acknowledged_changes: list[AcknowledgedChange] = Field(
         default=[],
         description="Reviewed replacements/deletions of data-holding resources that PLAT_PLAN_11 lets pass.",
+    )
+    notifications: Notifications = Field(
+        default=Notifications(),
+        description="Alarm targets by severity (critical, warning); required (critical) in real environments.",
     )
 
     @field_validator("tags")

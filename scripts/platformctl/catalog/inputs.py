@@ -189,6 +189,43 @@ class ForwarderStackSetInputs(ForwarderInputs):
     operation_preferences: OperationPreferences = OperationPreferences()
 
 
+# -- modules/alarm-topic ---------------------------------------------------------------------------------
+
+
+class AlarmSubscription(CatalogModel):
+    """One SNS subscription of an alarm topic (e-mail or HTTPS; the catalog checked the endpoint)."""
+
+    protocol: Literal["email", "https"]
+    endpoint: str
+    raw_message_delivery: bool = False
+
+
+class AlarmTopicInputs(ModuleInputs):
+    """One alarm topic: an account role's topic for one severity, with that severity's targets."""
+
+    MODULE: ClassVar[str] = "alarm-topic"
+    PLATFORM_SUPPLIED: ClassVar[tuple[str, ...]] = ("name_prefix", "name", "tags")
+
+    severity: Literal["critical", "warning"] = "critical"
+    subscriptions: tuple[AlarmSubscription, ...] = ()
+    additional_alarm_topic_arns: tuple[str, ...] = Field(
+        default=(), description="Existing topics (this account and Region) the alarms notify as well."
+    )
+
+
+class SeverityTopicsInputs(CatalogModel):
+    critical: AlarmTopicInputs
+    warning: AlarmTopicInputs
+
+
+class AlarmTopicsInputs(CatalogModel):
+    """The alarm topics of each account role, by severity (modules/platform calls alarm-topic for each)."""
+
+    central: SeverityTopicsInputs
+    api: SeverityTopicsInputs
+    data: SeverityTopicsInputs
+
+
 # -- the environment ---------------------------------------------------------------------------------------
 
 
@@ -228,6 +265,10 @@ class EnvironmentInputs(CatalogModel):
     forwarder_stackset: ForwarderStackSetInputs | None = Field(
         default=None, description="Inputs of modules/eventbridge-forwarder-stackset; null in alias rollout."
     )
+    alarm_topics: AlarmTopicsInputs = Field(
+        description="Inputs of modules/alarm-topic per account role and severity (notifications in "
+        "config/environments/<env>.yaml)."
+    )
 
     @property
     def rollout_mode(self) -> Literal["aliases", "stackset"]:
@@ -251,4 +292,6 @@ MODULE_INPUTS: dict[str, type[ModuleInputs]] = {
     "central_bus": CentralBusInputs,
     "forwarder": ForwarderInputs,
     "forwarder_stackset": ForwarderStackSetInputs,
+    # Not a generated call: modules/platform/main.tf calls alarm-topic once per role and severity.
+    "alarm_topics": AlarmTopicInputs,
 }

@@ -11,8 +11,11 @@ from typing import TypeVar
 
 from platformctl.catalog.apis import ApiEntry
 from platformctl.catalog.base import ENV_NAMES, CatalogModel
+from platformctl.catalog.environments import Environment
 from platformctl.catalog.eventing import BusDelivery, ForwarderDelivery, PrincipalScope, StackSetRollout
 from platformctl.catalog.inputs import (
+    AlarmTopicInputs,
+    AlarmTopicsInputs,
     ApiInputs,
     CentralBusInputs,
     DestinationInputs,
@@ -26,6 +29,7 @@ from platformctl.catalog.inputs import (
     WarehouseInputs,
 )
 from platformctl.catalog.loader import Catalog
+from platformctl.catalog.notifications import SEVERITIES
 from platformctl.catalog.streams import StreamEntry
 from platformctl.catalog.warehouse import WarehouseCatalog
 from platformctl.errors import UsageError
@@ -54,11 +58,36 @@ def resolve(catalog: Catalog, env: str) -> EnvironmentInputs:
         central_bus=_central_bus(catalog, env),
         forwarder=_forwarder(catalog, env),
         forwarder_stackset=_forwarder_stackset(catalog, env) if isinstance(rollout, StackSetRollout) else None,
+        alarm_topics=alarm_topic_inputs(environment),
     )
 
 
 def resolve_all(catalog: Catalog) -> dict[str, EnvironmentInputs]:
     return {env: resolve(catalog, env) for env in catalog.environments}
+
+
+def alarm_topic_inputs(environment: Environment) -> AlarmTopicsInputs:
+    """Every alarm topic gets its severity's subscriptions; an existing topic goes to the role whose
+    account holds it (CloudWatch notifies topics of the alarm's own account; the rules checked that)."""
+    roles = {role: getattr(environment.accounts, role) for role in ("central", "api", "data")}
+    topics: dict[str, dict[str, AlarmTopicInputs]] = {role: {} for role in roles}
+    for severity in SEVERITIES:
+        targets = environment.notifications.targets(severity)
+        subscriptions = [
+            *({"protocol": "email", "endpoint": str(address)} for address in sorted(targets.emails, key=str)),
+            *({"protocol": "https", "endpoint": url} for url in sorted(targets.https_endpoints)),
+        ]
+        for role, account in roles.items():
+            topics[role][severity] = AlarmTopicInputs.model_validate(
+                {
+                    "severity": severity,
+                    "subscriptions": subscriptions,
+                    "additional_alarm_topic_arns": sorted(
+                        a for a in targets.sns_topic_arns if a.split(":")[4] == account
+                    ),
+                }
+            )
+    return AlarmTopicsInputs.model_validate(topics)
 
 
 def warehouse_inputs(warehouse: WarehouseCatalog, env: str) -> WarehouseInputs:

@@ -25,6 +25,7 @@ from platformctl.catalog.environments import (
     resolve_tags,
 )
 from platformctl.catalog.eventing import EventingCatalog, StackSetRollout
+from platformctl.catalog.notifications import SEVERITIES
 from platformctl.catalog.streams import StreamEntry, check_streams
 from platformctl.catalog.warehouse import WarehouseCatalog
 from platformctl.catalog.yamlsource import YamlDocument, inside_problem
@@ -179,6 +180,7 @@ def _environments(ctx: RuleContext) -> Iterator[CatalogProblem]:
             for tag in missing_mandatory_tags(resolve_tags(ctx.platform, env)):
                 yield document.problem(("tags",), f"mandatory tag {tag} has no value here or in config/platform.yaml")
         yield from _accounts(document, env)
+        yield from _notifications(document, env, ctx.partition)
         if env.backend is not None:
             yield from _region_problem(document, ("backend", "region"), env.backend.region, ctx.partition)
             if env.backend.kms_key_id:
@@ -216,6 +218,31 @@ def _accounts(document: YamlDocument, env: Environment) -> Iterator[CatalogProbl
                 f"account {account} is the {roles[account]} account; a source account forwards to central, "
                 "so it cannot be one of the platform's own accounts",
             )
+
+
+def _notifications(document: YamlDocument, env: Environment, partition: str) -> Iterator[CatalogProblem]:
+    """Alarm targets: existing topics in this partition, Region and a platform account; a real environment
+    names at least one critical target, so its critical alarms reach someone."""
+    notifications = env.notifications
+    accounts = {getattr(env.accounts, role): role for role in ("central", "api", "data")}
+    for severity in SEVERITIES:
+        for index, text in enumerate(notifications.targets(severity).sns_topic_arns):
+            key_path: KeyPath = ("notifications", severity, "sns_topic_arns", index)
+            yield from _arn_problems(document, key_path, text, partition=partition, region=env.region)
+            arn = Arn.parse(text)
+            if arn is not None and arn.account not in accounts:
+                yield document.problem(
+                    key_path,
+                    f"topic is in account {arn.account}, which is none of this environment's central, api or data "
+                    f"accounts ({', '.join(accounts)}): the platform adds an existing topic to the alarms of the "
+                    "account that owns it; subscribe that topic's owners by e-mail or HTTPS instead",
+                )
+    if not env.emulator and notifications.critical.count == 0:
+        yield document.problem(
+            ("notifications", "critical"),
+            f"the {env.name} environment names no critical alarm target, so its critical alarms notify nobody: "
+            "add at least one of emails, https_endpoints or sns_topic_arns",
+        )
 
 
 # -- eventing ------------------------------------------------------------------------------------------------------
