@@ -208,3 +208,31 @@ def test_streaming_query_prints_the_count_and_rows(platform: Emulator) -> None:
     assert result.exit_code == 0, result.output
     assert "rows: 20" in result.output
     assert result.output.count("firehose_events_2") >= 3
+
+
+def test_verify_counts_rows_and_error_objects_and_fails_on_a_missing_data_file(platform: Emulator) -> None:
+    from platformctl.verify.model import Status
+    from platformctl.verify.streams import check_error_output, check_table_rows
+
+    records = [_record(i, "firehose_events_2") for i in range(30)] + [_record(0, "other")]
+    _client("firehose", platform).put_record_batch(DeliveryStreamName="s", Records=records)
+    request = urllib.request.Request(f"{platform.url}{FIREHOSE_FLUSH_PATH}", method="POST", data=b"")
+    urllib.request.urlopen(request, timeout=120).read()
+    glue, s3, firehose = (_client(s, platform) for s in ("glue", "s3", "firehose"))
+    properties = {
+        "s3.endpoint": platform.url,
+        "s3.access-key-id": "test",
+        "s3.secret-access-key": "test",
+        "s3.region": REGION,
+    }
+    rows = check_table_rows(glue, DB, "firehose_events_2", lambda: properties)
+    assert rows.status is Status.PASS and rows.reason.startswith("30 rows in 1 Parquet data file(s)")
+    empty = check_table_rows(glue, DB, "firehose_events", lambda: properties)
+    assert empty.status is Status.PASS and empty.reason.startswith("0 rows")
+    errors = check_error_output(lambda: s3, firehose, ["s"])
+    assert errors.status is Status.PASS and errors.reason.startswith("1 object(s) under s3://errors/error/s/")
+
+    [data_file] = s3.list_objects_v2(Bucket="warehouse", Prefix="iceberg/firehose_events_2/data/")["Contents"]
+    s3.delete_object(Bucket="warehouse", Key=data_file["Key"])
+    broken = check_table_rows(glue, DB, "firehose_events_2", lambda: properties)
+    assert broken.status is Status.FAIL and "missing from S3" in broken.reason

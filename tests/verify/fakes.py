@@ -94,6 +94,10 @@ def iceberg_stream(
                     "DestinationTableConfigurationList": [
                         {"DestinationDatabaseName": database, "DestinationTableName": table},
                     ],
+                    "S3DestinationDescription": {
+                        "BucketARN": f"arn:aws:s3:::{account}-errors",
+                        "ErrorOutputPrefix": f"error/{name}/!{{firehose:error-output-type}}/",
+                    },
                 },
             }
         ],
@@ -108,6 +112,23 @@ class FakeGlue:
         if (DatabaseName, Name) not in self.tables:
             raise LookupError(f"EntityNotFoundException: {DatabaseName}.{Name}")
         return {"Table": {"Name": Name, "Parameters": {"table_type": self.tables[(DatabaseName, Name)]}}}
+
+
+class FakeS3:
+    """ListObjectsV2 over fixed keys per bucket."""
+
+    def __init__(self, keys: dict[str, list[str]] | None = None) -> None:
+        self.keys = keys or {}
+
+    def get_paginator(self, name: str) -> Any:
+        assert name == "list_objects_v2"
+        keys = self.keys
+
+        class _Paginator:
+            def paginate(self, *, Bucket: str, Prefix: str = "") -> Iterable[dict[str, Any]]:
+                yield {"Contents": [{"Key": k} for k in keys.get(Bucket, []) if k.startswith(Prefix)]}
+
+        return _Paginator()
 
 
 class FakeEvents:

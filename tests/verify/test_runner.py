@@ -22,6 +22,7 @@ from tests.verify.fakes import (
     FakeEvents,
     FakeFirehose,
     FakeGlue,
+    FakeS3,
     iceberg_stream,
     stage_document,
 )
@@ -86,6 +87,7 @@ def deployment(inputs: EnvironmentInputs) -> tuple[dict[str, Any], dict[str, Any
         "glue": FakeGlue({("local_streaming", table): "ICEBERG" for table in lake["tables"]}),
         "events": FakeEvents(bus_policy_document(BUS, inputs.central_bus.principal_scope.model_dump())),
         "sqs": object(),
+        "s3": FakeS3({"333333333333-errors": [f"error/{n}/processing-failed/x" for n in stream_names.values()]}),
     }
     return outputs, clients
 

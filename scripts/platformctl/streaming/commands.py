@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -13,9 +14,13 @@ from botocore.exceptions import BotoCoreError, NoRegionError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from platformctl.errors import PlatformError, UsageError
 from platformctl.streaming.delivery import DeliveryReport, Pacer, RetryPolicy, UndeliveredRecordsError, deliver
+from platformctl.streaming.emulator_delivery import DEFAULT_TIMEOUT_SECONDS, wait_delivered
+from platformctl.streaming.lakehouse import EnvLakehouse, open_env, s3_properties
+from platformctl.streaming.query import TableRows
 from platformctl.streaming.records import RecordGenerator, encode
 from platformctl.streaming.verify import check_iceberg_streams
 
@@ -25,13 +30,17 @@ PROGRESS_THRESHOLD = 1000
 MAX_LISTED_FAILURES = 5
 
 
-def make_client(service: str, region: str | None, endpoint_url: str | None) -> Any:
-    """A boto3 client; against an emulator endpoint without credentials, moto's dummy keys are used."""
+def make_session(region: str | None, endpoint_url: str | None) -> boto3.Session:
+    """The caller's session; against an emulator endpoint without credentials, moto's dummy keys."""
     session = boto3.Session(region_name=region)
     if endpoint_url and session.get_credentials() is None:
         session = boto3.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name=region)
+    return session
+
+
+def make_client(service: str, region: str | None, endpoint_url: str | None) -> Any:
     try:
-        return session.client(service, endpoint_url=endpoint_url, config=_CLIENT_CONFIG)
+        return make_session(region, endpoint_url).client(service, endpoint_url=endpoint_url, config=_CLIENT_CONFIG)
     except NoRegionError as exc:
         raise UsageError("no AWS region: pass --region or set AWS_REGION") from exc
 
@@ -71,9 +80,14 @@ def group() -> None:
 
 @group.command("produce")
 @click.option(
-    "--stream", "stream_name", required=True, help="Deployed Firehose stream name, e.g. dev-firehose-iceberg-events."
+    "--stream", "stream_name", default=None, help="Deployed Firehose stream name, e.g. dev-firehose-iceberg-events."
 )
-@click.option("--count", type=click.IntRange(min=1), required=True, help="Number of records to send.")
+@click.option(
+    "--env",
+    default=None,
+    help="Send to every stream of this environment's catalog (local: the emulator), through its data account.",
+)
+@click.option("--count", type=click.IntRange(min=1), required=True, help="Number of records to send (per stream).")
 @click.option(
     "--rate",
     type=click.FloatRange(min=0, min_open=True),
@@ -100,8 +114,16 @@ def group() -> None:
     default=None,
     help=f"Progress bar (default: on a terminal for {PROGRESS_THRESHOLD}+ records).",
 )
+@click.option(
+    "--wait-timeout",
+    type=click.FloatRange(min=1),
+    default=DEFAULT_TIMEOUT_SECONDS,
+    show_default=True,
+    help="With --env local: seconds to wait for the emulator to commit every record.",
+)
 def produce(
-    stream_name: str,
+    stream_name: str | None,
+    env: str | None,
     count: int,
     rate: float | None,
     region: str | None,
@@ -109,16 +131,51 @@ def produce(
     seed: int | None,
     max_attempts: int,
     progress: bool | None,
+    wait_timeout: float,
 ) -> None:
     """Send COUNT records shaped like the article's Kinesis Data Generator template with PutRecordBatch.
 
-    Exits non-zero (3) and lists error codes when any record was never accepted.
+    With --env local, every local stream gets COUNT records on the emulator; the emulator's buffers are
+    then flushed and the command waits until each record is committed to its Iceberg table or written
+    to the error output, and prints the rows per table. Exits non-zero (3) and lists error codes when
+    any record was never accepted.
     """
+    if (stream_name is None) == (env is None):
+        raise click.UsageError("give exactly one of --stream (one deployed stream) or --env (all streams of an env)")
     console = Console()
-    client = client_factory("firehose", region, endpoint_url)
-    payloads = (encode(record) for record in RecordGenerator(seed=seed).records(count))
-    policy = RetryPolicy(max_attempts=max_attempts)
-    show = progress if progress is not None else (console.is_terminal and count >= PROGRESS_THRESHOLD)
+    settings = _Sending(count, rate, seed, max_attempts, progress)
+    if stream_name is not None:
+        _raise_undelivered([_send(console, client_factory("firehose", region, endpoint_url), stream_name, settings)])
+        return
+    assert env is not None
+    target = _open_env(env, "produce")
+    firehose = target.client("firehose", _CLIENT_CONFIG)
+    reports = [_send(console, firehose, name, settings) for name in target.lakehouse.streams]
+    if target.inputs.emulator and target.endpoint_url:
+        console.print(f"waiting for the emulator to commit (at most {wait_timeout:.0f} s) ...")
+        final = wait_delivered(target.endpoint_url, wait_timeout)
+        console.print(
+            f"emulator: {sum(final['delivered'].values()):,} record(s) committed, {final['failed']:,} "
+            "to the error output since it started"
+        )
+        _print_counts(console, target)
+    _raise_undelivered(reports)
+
+
+@dataclass(frozen=True)
+class _Sending:
+    count: int
+    rate: float | None
+    seed: int | None
+    max_attempts: int
+    progress: bool | None
+
+
+def _send(console: Console, client: Any, stream_name: str, settings: _Sending) -> DeliveryReport:
+    count = settings.count
+    payloads = (encode(record) for record in RecordGenerator(seed=settings.seed).records(count))
+    policy = RetryPolicy(max_attempts=settings.max_attempts)
+    show = settings.progress if settings.progress is not None else (console.is_terminal and count >= PROGRESS_THRESHOLD)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -134,21 +191,63 @@ def produce(
                 stream_name,
                 payloads,
                 policy=policy,
-                pacer=Pacer(rate),
-                rng=random.Random(seed),
+                pacer=Pacer(settings.rate),
+                rng=random.Random(settings.seed),
                 on_settled=lambda n: bar.advance(task, n),
                 total=count,
             )
         except BotoCoreError as exc:
             raise PlatformError(f"cannot reach Firehose: {exc}") from exc
     console.print(_totals_table(report))
-    if report.undelivered:
+    return report
+
+
+def _raise_undelivered(reports: list[DeliveryReport]) -> None:
+    problems = []
+    for report in reports:
+        if not report.undelivered:
+            continue
         first = ", ".join(f"#{f.index} {f.error_code}" for f in report.failed[:MAX_LISTED_FAILURES])
         more = f" (first: {first})" if first else ""
         reason = f"; stopped: {report.aborted}" if report.aborted else ""
-        raise UndeliveredRecordsError(
-            f"{report.undelivered:,} of {report.total:,} records were never delivered to {stream_name}{more}{reason}"
+        problems.append(
+            f"{report.undelivered:,} of {report.total:,} records were never delivered to {report.stream}{more}{reason}"
         )
+    if problems:
+        raise UndeliveredRecordsError("\n".join(problems))
+
+
+def _open_env(env: str, purpose: str) -> EnvLakehouse:
+    """The env's data-account lakehouse; for the emulator env, the running emulator (PLATFORM_EMULATOR_PORT)."""
+    from platformctl.catalog import load_inputs
+    from platformctl.emulator.control import Emulator
+    from platformctl.tfrun import check_env_name
+
+    check_env_name(env)
+    inputs = load_inputs(env)
+    endpoint = None
+    if inputs.emulator:
+        emulator = Emulator.from_env()
+        if not emulator.is_ready():
+            raise UsageError(f"no emulator answers on {emulator.url}: run `make local` first")
+        endpoint = emulator.url
+    try:
+        return open_env(inputs, endpoint, purpose)
+    except BotoCoreError as exc:
+        raise PlatformError(f"cannot reach the {env} data account: {exc}") from exc
+
+
+def _print_counts(console: Console, target: EnvLakehouse) -> None:
+    table = Table(title=Text(f"{target.inputs.environment}: Iceberg tables"))
+    for column in ("table", "rows", "data files", "stream"):
+        table.add_column(column, justify="right" if column in ("rows", "data files") else "left")
+    for found in target.counts():
+        name = f"{found.table.database}.{found.table.table}"
+        files = found.files
+        table.add_row(Text(name), f"{files.total:,}", f"{len(files.data_files):,}", Text(found.table.stream))
+    console.print(table)
+    where = f"s3://{target.lakehouse.error_bucket}/" + ",".join(target.lakehouse.error_prefixes)
+    console.print(Text(f"error output: {target.error_objects():,} object(s) under {where}"))
 
 
 @group.command("verify")
@@ -168,34 +267,44 @@ def verify(stream_names: tuple[str, ...], region: str | None, endpoint_url: str 
 
 
 @group.command("query")
-@click.option("--database", required=True, help="Glue database of the Iceberg table.")
+@click.option("--env", default=None, help="Environment whose catalog names the table (local: the emulator).")
+@click.option("--database", default=None, help="Glue database of the Iceberg table (without --env).")
 @click.option("--table", "table_name", required=True, help="Iceberg table name.")
 @click.option("--limit", type=click.IntRange(min=0), default=10, show_default=True, help="Rows to print.")
 @click.option("--region", default=None, help="AWS region (default: from the environment/profile).")
 @click.option("--endpoint-url", default=None, envvar="PLATFORM_AWS_ENDPOINT_URL", help="Emulator endpoint.")
-def query(database: str, table_name: str, limit: int, region: str | None, endpoint_url: str | None) -> None:
-    """Print the row count and the first LIMIT rows of an Iceberg table, read through pyiceberg."""
+def query(
+    env: str | None, database: str | None, table_name: str, limit: int, region: str | None, endpoint_url: str | None
+) -> None:
+    """Print the row count and the first LIMIT rows of an Iceberg table, read through pyiceberg.
+
+    With --env, the database, the data account and (for local) the emulator come from the environment's
+    catalog, and the rows per table of the whole environment are printed too."""
     from platformctl.streaming.query import read_table
 
-    glue = client_factory("glue", region, endpoint_url)
-    credentials = glue._request_signer._credentials
-    properties = {"s3.region": glue.meta.region_name}
-    if endpoint_url:
-        properties["s3.endpoint"] = endpoint_url
-    if credentials is not None:
-        properties["s3.access-key-id"] = credentials.access_key
-        properties["s3.secret-access-key"] = credentials.secret_key
-        if credentials.token:
-            properties["s3.session-token"] = credentials.token
-    result = read_table(glue, database, table_name, limit, properties)
+    if (env is None) == (database is None):
+        raise click.UsageError("give exactly one of --env (the catalog names the database) or --database")
     console = Console()
-    from rich.text import Text
+    if env is not None:
+        target = _open_env(env, "query")
+        found = target.lakehouse.table(table_name)
+        result = read_table(target.client("glue"), found.database, found.table, limit, target.properties)
+        _print_rows(console, f"{found.database}.{found.table}", result)
+        _print_counts(console, target)
+    else:
+        assert database is not None
+        session = make_session(region, endpoint_url)
+        glue = make_client("glue", region, endpoint_url)
+        result = read_table(glue, database, table_name, limit, s3_properties(session, endpoint_url))
+        _print_rows(console, f"{database}.{table_name}", result)
+    click.echo(f"rows: {result.total}")
 
+
+def _print_rows(console: Console, name: str, result: TableRows) -> None:
     # Text cells: row values are data, never rich markup.
-    table = Table(title=Text(f"{database}.{table_name}: {result.total:,} rows"))
+    table = Table(title=Text(f"{name}: {result.total:,} rows"))
     for column in result.columns:
         table.add_column(Text(column))
     for row in result.rows:
         table.add_row(*(Text(str(row[c])) for c in result.columns))
     console.print(table)
-    click.echo(f"rows: {result.total}")

@@ -91,6 +91,36 @@ def _stream_checks(inputs: EnvironmentInputs, outputs: dict[str, Any], clients: 
             f"{database}: tables",
             lambda: streams.check_tables(glue, database, list(lakehouse.get("table_names") or [])),
         )
+        yield from _delivered_checks(inputs, lakehouse, database, clients)
+
+
+def _delivered_checks(
+    inputs: EnvironmentInputs, lakehouse: dict[str, Any], database: str, clients: Clients
+) -> Iterator[list[CheckResult]]:
+    """Rows per table and the error-output count (issue 15); S3 credentials only once a table has data."""
+    from functools import cache
+
+    from platformctl.streaming.lakehouse import s3_properties
+
+    group, data = streams.GROUP, inputs.accounts.data
+    glue, firehose = clients(data, "glue"), clients(data, "firehose")
+
+    @cache
+    def file_io() -> dict[str, str]:
+        return s3_properties(clients.access.session(data, "verify"), clients.access.endpoint_url)
+
+    for table in sorted(lakehouse.get("table_names") or []):
+        yield run_guarded(
+            group,
+            f"{database}.{table}: rows",
+            lambda table=table: streams.check_table_rows(glue, database, table, file_io),
+        )
+    names = sorted((lakehouse.get("stream_names") or {}).values())
+    yield run_guarded(
+        group,
+        "error output",
+        lambda: streams.check_error_output(lambda: clients(data, "s3"), firehose, names),
+    )
 
 
 def _eventing_checks(
