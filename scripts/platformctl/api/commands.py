@@ -12,3 +12,6 @@ import click
 @click.group()
 def group() -> None:
     """Bootstrap a new API, and issue, list or revoke consumer API keys."""
+
+
+from platformctl.api import bootstrap as _bootstrap  # noqa: E402, F401  (`api new` registers itself on group)
