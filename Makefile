@@ -99,8 +99,8 @@ check-delivery: venv ## Prove priority routing end to end in ENV (default local)
 	$(CLI) eventing check-delivery --outputs build/$(ENV)/outputs.json $(if $(filter local,$(ENV)),--endpoint-url http://127.0.0.1:$${PLATFORM_EMULATOR_PORT:-5000},)
 STREAM ?= firehose-iceberg-events
 COUNT  ?= 1000
-produce: venv ## Send COUNT article-shaped records to STREAM with PutRecordBatch (real AWS credentials)
-	$(CLI) streaming produce --stream $(STREAM) --count $(COUNT)
+produce: venv ## Send COUNT article-shaped records: ENV=local to every local stream, then wait for delivery; else to STREAM (AWS credentials)
+	$(CLI) streaming produce $(if $(filter local,$(ENV)),--env local,--stream $(STREAM)) --count $(COUNT)
 
 .PHONY: plan apply destroy
 plan: toolchain ## Plan ENV to build/ENV/plan.tfplan and plan.json (OFFLINE=1: no credentials)

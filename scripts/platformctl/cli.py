@@ -361,6 +361,7 @@ def local_up() -> None:
         localenv.record_applied(runner, digest)
         document = _write_outputs(runner)
     _print_local_summary(summary, {name: value["value"] for name, value in document.items()}, applied=pending == 2)
+    localenv.run_delivery_demo(console, runner.inputs, runner.emulator.url)
 
 
 def _print_local_summary(summary: localenv.PlanSummary, outputs: dict[str, Any], applied: bool) -> None:

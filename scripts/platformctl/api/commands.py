@@ -15,3 +15,4 @@ def group() -> None:
 
 
 from platformctl.api import bootstrap as _bootstrap  # noqa: E402, F401  (`api new` registers itself on group)
+from platformctl.api import keys as _keys  # noqa: E402, F401  (`api keys` registers itself on group)
