@@ -18,21 +18,45 @@ class FakePaginator:
 
 
 class FakeApiGateway:
-    def __init__(self, operations: set[tuple[str, str]], stage: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        operations: set[tuple[str, str]],
+        stage: dict[str, Any],
+        validators: dict[tuple[str, str], Any] | None = None,
+    ) -> None:
         by_path: dict[str, dict[str, Any]] = {"/": {}}
         for path, method in operations:
             by_path.setdefault(path, {})[method] = {"httpMethod": method}
         items = [
-            {"path": path, **({"resourceMethods": methods} if methods else {})} for path, methods in by_path.items()
+            {"id": path, "path": path, **({"resourceMethods": methods} if methods else {})}
+            for path, methods in by_path.items()
         ]
         # Two pages, so a check that reads only the first page would miss operations.
         middle = len(items) // 2
         self.paginator = FakePaginator([{"items": items[:middle]}, {"items": items[middle:]}])
         self.stage = stage
+        # (path, METHOD) -> apis.Validator or None: what each method carries (get_method/get_request_validators).
+        self.validators = validators or {}
+        declared = {v.name: v for v in self.validators.values() if v is not None}
+        self.validator_items = [
+            {
+                "id": f"v-{v.name}",
+                "name": v.name,
+                "validateRequestBody": v.body,
+                "validateRequestParameters": v.parameters,
+            }
+            for v in declared.values()
+        ]
 
     def get_paginator(self, name: str) -> FakePaginator:
+        if name == "get_request_validators":
+            return FakePaginator([{"items": self.validator_items}])
         assert name == "get_resources"
         return self.paginator
+
+    def get_method(self, *, restApiId: str, resourceId: str, httpMethod: str) -> dict[str, Any]:
+        validator = self.validators.get((resourceId, httpMethod))
+        return {"httpMethod": httpMethod, **({"requestValidatorId": f"v-{validator.name}"} if validator else {})}
 
     def get_stage(self, *, restApiId: str, stageName: str) -> dict[str, Any]:
         return self.stage
@@ -183,3 +207,6 @@ class FakeApiGateways:
 
     def get_stage(self, *, restApiId: str, stageName: str) -> dict[str, Any]:
         return self.apis[restApiId].get_stage(restApiId=restApiId, stageName=stageName)
+
+    def get_method(self, *, restApiId: str, resourceId: str, httpMethod: str) -> dict[str, Any]:
+        return self.apis[restApiId].get_method(restApiId=restApiId, resourceId=resourceId, httpMethod=httpMethod)

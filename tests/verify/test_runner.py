@@ -12,7 +12,7 @@ from platformctl.eventing.policy import bus_policy_document
 from platformctl.eventing.synthetic import CASES
 from platformctl.paths import ROOT
 from platformctl.verify import eventing as verify_eventing
-from platformctl.verify.apis import spec_operations
+from platformctl.verify.apis import spec_operations, spec_validators
 from platformctl.verify.model import CheckResult, Status
 from platformctl.verify.runner import VerifyOptions, output_values, verify_environment
 from tests.verify.fakes import (
@@ -57,6 +57,7 @@ def deployment(inputs: EnvironmentInputs) -> tuple[dict[str, Any], dict[str, Any
                 level=settings["logging"]["level"],
                 tracing=settings["xray_tracing_enabled"],
             ),
+            spec_validators(spec, api.template_vars),
         )
     lake = inputs.lakehouse.model_dump()
     stream_names = {name: f"{ENV}-{name}" for name in lake["streams"]}
@@ -73,9 +74,7 @@ def deployment(inputs: EnvironmentInputs) -> tuple[dict[str, Any], dict[str, Any
             "region": "us-east-1",
             "high_priority_queue_url": "http://q/high",
             "standard_queue_url": "http://q/std",
-            "source_role_arns": [
-                f"arn:aws:iam::{a}:role/platform-deployer" for a in inputs.accounts.sources
-            ],
+            "source_role_arns": [f"arn:aws:iam::{a}:role/platform-deployer" for a in inputs.accounts.sources],
         },
         "warehouse": {"workgroup_name": None},
     }

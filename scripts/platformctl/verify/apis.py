@@ -2,17 +2,20 @@
 
 The spec is rendered the way the module renders it (templatefile with the entry's template variables
 and stand-ins for the module-supplied ones, which only ever appear in values) and its (path, method)
-pairs are compared with `get_resources(embed=["methods"])`. Stage checks compare `get_stage` with
-the resolved inputs of the environment (`EnvironmentInputs.apis`).
+pairs are compared with `get_resources(embed=["methods"])`; each method's request validator
+(`get_method` requestValidatorId, `get_request_validators`) with the one the operation asks for.
+Stage checks compare `get_stage` with the resolved inputs of the environment (`EnvironmentInputs.apis`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+from platformctl.openapi.rules_platform import VALIDATOR_KEY, VALIDATORS_KEY
 from platformctl.openapi.template import lint_values, scan_and_render
 from platformctl.verify.model import CheckResult
 
@@ -149,3 +152,90 @@ def check_inventory(deployed: Mapping[str, Any], intended: Mapping[str, Any]) ->
     details = [f"in the catalog, not deployed: {', '.join(missing)}"] if missing else []
     details += [f"deployed, not in the catalog: {', '.join(extra)}"] if extra else []
     return CheckResult.failed(GROUP, name, "the deployed APIs differ from the catalog", tuple(details))
+
+
+# -- request validation ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Validator:
+    name: str
+    body: bool
+    parameters: bool
+
+    def __str__(self) -> str:
+        return f"{self.name} (body {'on' if self.body else 'off'}, parameters {'on' if self.parameters else 'off'})"
+
+
+def spec_validators(spec_text: str, template_vars: Mapping[str, str]) -> dict[Operation, Validator | None]:
+    """The validator each operation asks for (its own or the document default), None where none."""
+    _, rendered = scan_and_render(spec_text, lint_values(template_vars))
+    document = yaml.safe_load(rendered) or {}
+    declared = document.get(VALIDATORS_KEY) or {}
+    default = document.get(VALIDATOR_KEY)
+    wanted: dict[Operation, Validator | None] = {}
+    for path, item in (document.get("paths") or {}).items():
+        for key, operation in (item or {}).items():
+            if key not in HTTP_METHODS and key != ANY_METHOD:
+                continue
+            name = (operation or {}).get(VALIDATOR_KEY, default)
+            flags = declared.get(name) if isinstance(name, str) else None
+            method = "ANY" if key == ANY_METHOD else key.upper()
+            wanted[(path, method)] = None
+            if isinstance(name, str) and isinstance(flags, dict):
+                body, parameters = flags.get("validateRequestBody"), flags.get("validateRequestParameters")
+                wanted[(path, method)] = Validator(name, body is True, parameters is True)
+    return wanted
+
+
+def deployed_validators(apigateway: Any, rest_api_id: str) -> dict[Operation, Validator | None]:
+    """The validator each deployed method carries (get_method's requestValidatorId), None where none."""
+    validators = {
+        item["id"]: Validator(
+            item.get("name", ""), bool(item.get("validateRequestBody")), bool(item.get("validateRequestParameters"))
+        )
+        for page in apigateway.get_paginator("get_request_validators").paginate(restApiId=rest_api_id)
+        for item in page.get("items", [])
+    }
+    found: dict[Operation, Validator | None] = {}
+    for page in apigateway.get_paginator("get_resources").paginate(restApiId=rest_api_id):
+        for resource in page.get("items", []):
+            for method in resource.get("resourceMethods") or {}:
+                detail = apigateway.get_method(restApiId=rest_api_id, resourceId=resource["id"], httpMethod=method)
+                validator_id = detail.get("requestValidatorId")
+                found[(resource["path"], method)] = validators.get(validator_id) if validator_id else None
+    return found
+
+
+def check_request_validators(
+    apigateway: Any,
+    api: Mapping[str, Any],
+    spec_text: str,
+    template_vars: Mapping[str, str],
+    *,
+    emulator: bool = False,
+) -> CheckResult:
+    """Each deployed method carries the request validator its spec operation asks for, with the same flags."""
+    name = f"{api['rest_api_name']}: request validators match {api['spec_path']}"
+    wanted = spec_validators(spec_text, template_vars)
+    if not any(wanted.values()):
+        return CheckResult.skipped(GROUP, name, "the spec assigns no request validator to any operation")
+    deployed = deployed_validators(apigateway, api["rest_api_id"])
+    if emulator and not any(deployed.values()):
+        return CheckResult.skipped(
+            GROUP,
+            name,
+            "the emulator (moto) does not import x-amazon-apigateway-request-validators from the OpenAPI body; "
+            "checked on real AWS",
+        )
+    problems = []
+    for operation, validator in sorted(wanted.items()):
+        if operation not in deployed:
+            continue  # the routes check reports missing methods
+        actual = deployed[operation]
+        if actual != validator:
+            shown = f"{operation[1]} {operation[0]}"
+            problems.append(f"{shown}: deployed {actual or 'no validator'}, the spec asks for {validator or 'none'}")
+    checked = sum(1 for operation in wanted if operation in deployed)
+    if problems:
+        return CheckResult.failed(GROUP, name, f"{len(problems)} of {checked} method(s) differ", tuple(problems))
+    validated = sum(1 for operation, v in wanted.items() if v and operation in deployed)
+    return CheckResult.passed(GROUP, name, f"{checked} method(s) as specified, {validated} with a validator")
