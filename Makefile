@@ -37,7 +37,8 @@ help: ## List the targets, grouped by purpose
 # -- setup -----------------------------------------------------------------------------------
 .PHONY: check-terraform
 check-terraform:
-	@command -v terraform >/dev/null 2>&1 || { echo "error: terraform not found on PATH: install Terraform >= 1.11" >&2; exit 1; }
+	@command -v $${TF_BINARY:-terraform} >/dev/null 2>&1 || command -v tofu >/dev/null 2>&1 || \
+	  { echo "error: terraform not found on PATH: install Terraform >= 1.11 (or OpenTofu >= 1.9 and set TF_BINARY=tofu)" >&2; exit 1; }
 
 # Both venvs install a hash-locked tree (requirements-lock.txt, requirements-tools-lock.txt) through
 # ci/install-venv.sh: pip shows each package, an unchanged lock installs nothing, and in the runner
@@ -132,14 +133,17 @@ validate: toolchain ## terraform validate every module and env root
 tf-test: toolchain ## terraform test (mock providers) in every module
 	$(CLI) tf test
 POLICY_ENVS ?= local dev staging prod
-policy: toolchain tools ## checkov (HCL + every env's plan) and the plan rules; writes build/policy/
-	$(CLI) policy run $(foreach e,$(POLICY_ENVS),--plan $$($(CLI) tf plan-offline $(e)))
+# POLICY_PLANS=build: scan build/<env>/plan.json as they are (CI: the plan jobs' artifacts) and plan nothing.
+POLICY_PLANS ?=
+policy: toolchain tools ## checkov (HCL + every env's plan) and the plan rules; writes build/policy/ (POLICY_PLANS=build: existing plans)
+	$(if $(POLICY_PLANS),$(CLI) policy run --plans-from $(POLICY_PLANS) $(foreach e,$(POLICY_ENVS),--env $(e)),$(CLI) policy run $(foreach e,$(POLICY_ENVS),--plan $$($(CLI) tf plan-offline $(e))))
 
 lint: venv ## ruff and the OpenAPI linter over every spec in the catalog
 	$(RUFF) check scripts tests policies
 	$(CLI) openapi lint-catalog
-unit: venv ## pytest without the emulator end-to-end tests
-	$(PYTEST) -m "not e2e"
+PYTEST_ARGS ?=
+unit: venv ## pytest without the emulator end-to-end tests (PYTEST_ARGS="tests/plans" or "--ignore=tests/plans")
+	$(PYTEST) -m "not e2e" $(PYTEST_ARGS)
 e2e: toolchain ## Apply envs/local to a fresh emulator, re-plan, destroy
 	$(PYTEST) -m e2e
 
@@ -181,6 +185,20 @@ ci-graph: venv ## Check .gitlab-ci.yml's job graph (apply manual, drift schedule
 	scripts/ci-local.sh --check-only
 drift: toolchain ## Plan ENV against its real state with -detailed-exitcode; exit 2 on drift
 	$(CLI) ci drift $(ENV)
+
+# The parts the pipeline's jobs call (.gitlab-ci.yml); each also runs on a workstation.
+.PHONY: ci-plan ci-image-tag ci-image-check ci-codequality ci-mr-notes
+ci-plan: toolchain ## Plan ENV once into build/ENV/ (OFFLINE=1: through the plan cache, as make policy and the tests read it)
+	$(CLI) ci plan $(ENV) $(OFFLINE_FLAG)
+ci-image-tag: venv ## Write the runner image's tag (digest of ci/Dockerfile + lock files) into .gitlab-ci.yml
+	$(CLI) ci image-tag
+ci-image-check: venv ## Fail if .gitlab-ci.yml's RUNNER_IMAGE_TAG is not the digest of the image's inputs
+	$(CLI) ci image-tag --check
+ci-codequality: venv ## build/policy/gates.json -> build/policy/codequality.json (GitLab Code Quality)
+	$(CLI) ci codequality
+MR_NOTE_ENVS ?= dev staging prod
+ci-mr-notes: venv ## Post or update one merge-request note per env (plan + policy); needs GITLAB_API_TOKEN in CI
+	$(CLI) ci mr-notes $(MR_NOTE_ENVS)
 
 .PHONY: clean
 clean: ## Stop the emulator, remove build/, .terraform dirs and caches (keeps venvs)
