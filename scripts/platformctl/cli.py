@@ -291,7 +291,13 @@ def tf_test(modules: tuple[str, ...]) -> None:
     unknown = set(modules) - {p.name for p in roots}
     if unknown:
         raise UsageError(f"no module with tests named {', '.join(sorted(unknown))}")
-    _init_and_run([p for p in roots if not modules or p.name in modules], ["test"], "tftest")
+    chosen = [p for p in roots if not modules or p.name in modules]
+    if ensure_toolchain().flavour == "opentofu":
+        for module in [m for m in chosen if tfroots.uses_mock_sources(m)]:
+            console.print(f"[yellow]SKIP[/] {module.relative_to(ROOT)}: its tests share mock data through "
+                          "mock_provider `source`, which tofu test does not support (docs/opentofu.md)")
+            chosen.remove(module)
+    _init_and_run(chosen, ["test"], "tftest")
 
 
 @cli.group()

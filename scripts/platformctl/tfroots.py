@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 from collections.abc import Callable, Sequence
@@ -23,6 +24,9 @@ from pathlib import Path
 from platformctl.errors import PlatformError
 
 JOBS_VARIABLE = "PLATFORM_TF_JOBS"
+# `source = "./tests/mocks"` inside a mock_provider block: Terraform >= 1.7 reads shared .tfmock.hcl
+# files from there; OpenTofu rejects the argument (opentofu/opentofu#1778).
+_MOCK_SOURCE = re.compile(r'mock_provider\s+"[^"]+"\s*\{[^}]*?\bsource\s*=', re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,12 @@ def longest_first(roots: Sequence[Path], history: Path) -> list[Path]:
 def record_durations(results: Sequence[RootResult], history: Path) -> None:
     history.parent.mkdir(parents=True, exist_ok=True)
     history.write_text(json.dumps({str(r.root): round(r.seconds, 1) for r in results}, indent=1), encoding="utf-8")
+
+
+def uses_mock_sources(module: Path) -> bool:
+    """True when any test file of `module` loads its mocks through mock_provider `source`."""
+    return any(_MOCK_SOURCE.search(test.read_text(encoding="utf-8"))
+               for test in sorted((module / "tests").glob("*.tftest.hcl")))
 
 
 def _run(args: Sequence[str], root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -84,3 +84,15 @@ def test_the_longest_root_of_the_last_run_starts_first(tmp_path: Path) -> None:
     assert [r.name for r in tfroots.longest_first(roots, history)] == ["new", "long", "short"]
     history.write_text("not json", encoding="utf-8")
     assert tfroots.longest_first(roots, history) == roots
+
+
+def test_modules_whose_tests_load_mocks_through_source_are_found(tmp_path: Path) -> None:
+    shared, inline = tmp_path / "shared", tmp_path / "inline"
+    for module in (shared, inline):
+        (module / "tests").mkdir(parents=True)
+    (shared / "tests" / "a.tftest.hcl").write_text('mock_provider "aws" {\n  source          = "./tests/mocks"\n}\n')
+    (inline / "tests" / "a.tftest.hcl").write_text(
+        'mock_provider "aws" {\n  mock_data "aws_region" {\n    defaults = { name = "eu-west-1" }\n  }\n}\n'
+        'run "x" {\n  module {\n    source = "./tests/fixture"\n  }\n}\n')
+    assert tfroots.uses_mock_sources(shared)
+    assert not tfroots.uses_mock_sources(inline), "a run's module source is not a mock source"
