@@ -11,6 +11,7 @@ from platformctl.api.keynames import (
     check_consumer,
     consumer_key_policy,
     consumer_of,
+    keyed_operations,
     secret_document,
     usage_plan_name,
 )
@@ -72,3 +73,37 @@ def test_key_policy_has_no_wildcard_action_and_scopes_use_to_secrets_manager() -
     }
     admin = next(s for s in policy["Statement"] if "kms:ScheduleKeyDeletion" in s["Action"])
     assert "kms:Decrypt" not in admin["Action"] and "Condition" not in admin
+
+
+def test_keyed_operations_are_those_listing_an_x_api_key_header_scheme() -> None:
+    document = {
+        "components": {
+            "securitySchemes": {
+                "authorizer": {
+                    "type": "apiKey",
+                    "name": "x-api-key",
+                    "in": "header",
+                    "x-amazon-apigateway-authtype": "custom",
+                },
+                "api_key": {"type": "apiKey", "name": "X-API-Key", "in": "header"},
+                "query_key": {"type": "apiKey", "name": "x-api-key", "in": "query"},
+            }
+        },
+        "paths": {
+            "/a": {
+                "get": {"security": [{"authorizer": [], "api_key": []}]},
+                "post": {"security": [{"authorizer": []}]},
+                "put": {"security": [{"query_key": []}]},
+            },
+            "/b": {"x-amazon-apigateway-any-method": {"security": [{"api_key": []}]}, "parameters": []},
+        },
+    }
+    assert keyed_operations(document) == ["GET /a", "ANY /b"]
+    assert keyed_operations(
+        {
+            "swagger": "2.0",
+            "securityDefinitions": {"k": {"type": "apiKey", "name": "x-api-key", "in": "header"}},
+            "paths": {"/c": {"get": {"security": [{"k": []}]}}},
+        }
+    ) == ["GET /c"]
+    assert keyed_operations("not a document") == []

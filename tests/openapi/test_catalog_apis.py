@@ -302,3 +302,22 @@ def test_cli_lint_picks_up_catalog_variables_and_exit_codes() -> None:
     assert warn.exit_code == 0 and "PLAT005 warning:" in warn.output
     everything = runner.invoke(group, ["lint-catalog", "--no-cache"])
     assert everything.exit_code == 0, everything.output
+
+
+def test_keyed_operations_need_a_tier_in_every_environment(tmp_path: Path) -> None:
+    config = catalogs.copy_catalog(tmp_path)
+    catalogs.edit(config, "apis/orders.yaml", "environments.dev.usage_plans", None)
+    (problem,) = catalogs.problems(config)
+    assert problem.startswith("config/apis/orders.yaml:") and ": environments.dev: " in problem
+    assert "requires an API key (x-api-key) on GET /orders, POST /orders, GET /orders/{orderId} and 2 more" in problem
+    assert "no usage_plans" in problem and "403" in problem
+
+
+def test_tiers_of_an_api_without_keyed_operations_are_an_error(tmp_path: Path) -> None:
+    config = catalogs.copy_catalog(tmp_path)
+    tier = {"throttle": {"burst_limit": 10, "rate_limit": 5}}
+    catalogs.edit(config, "apis/customers.yaml", "environments.prod.usage_plans", {"gold": tier})
+    (problem,) = catalogs.problems(config)
+    assert ": environments.prod.usage_plans: no operation of config/apis/specs/customers.yaml requires an API key" in (
+        problem
+    )

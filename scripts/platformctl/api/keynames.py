@@ -18,6 +18,9 @@ from dataclasses import dataclass
 
 from platformctl.errors import UsageError
 
+API_KEY_HEADER = "x-api-key"
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method")
+
 MANAGED_BY = "platformctl api keys"
 # Tag keys on the API key, the secret and the CMK; `list` reads consumer and tier back from them.
 TAG_CONSUMER = "ApiConsumer"
@@ -160,3 +163,33 @@ def consumer_key_policy(account_id: str, partition: str, region: str) -> str:
         },
         sort_keys=True,
     )
+
+
+def keyed_operations(document: object) -> list[str]:
+    """`METHOD /path` of every operation whose security lists an `x-api-key` header scheme, i.e. the
+    methods API Gateway imports with apiKeyRequired (Lambda authorizer schemes are not key schemes)."""
+    if not isinstance(document, dict):
+        return []
+    components = document.get("components")
+    schemes = (components or {}).get("securitySchemes") if isinstance(components, dict) else None
+    if schemes is None:
+        schemes = document.get("securityDefinitions")  # OpenAPI 2.0
+    key_schemes = {
+        name
+        for name, scheme in (schemes.items() if isinstance(schemes, dict) else ())
+        if isinstance(scheme, dict)
+        and scheme.get("type") == "apiKey"
+        and scheme.get("in") == "header"
+        and str(scheme.get("name", "")).lower() == API_KEY_HEADER
+        and "x-amazon-apigateway-authtype" not in scheme
+    }
+    found: list[str] = []
+    paths = document.get("paths")
+    for path, item in paths.items() if isinstance(paths, dict) else ():
+        for method in _METHODS:
+            operation = item.get(method) if isinstance(item, dict) else None
+            security = operation.get("security") if isinstance(operation, dict) else None
+            requirements = security if isinstance(security, list) else []
+            if any(isinstance(r, dict) and key_schemes & set(r) for r in requirements):
+                found.append(f"{'ANY' if method.startswith('x-') else method.upper()} {path}")
+    return found

@@ -15,6 +15,7 @@ Terraform runs; rules that span files live in platformctl.catalog.rules.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -23,10 +24,11 @@ from pydantic import Field, field_validator, model_validator
 
 from platformctl.catalog.base import ENV_NAMES, CatalogModel, Slug, is_tag_key, pattern_str
 from platformctl.catalog.yamlsource import YamlDocument
+from platformctl.errors import CatalogProblem
 
 # The template variables the module supplies: modules/api-gateway-openapi/template-variables.json,
 # the one list shared by the module, the linter and this model.
-from platformctl.openapi.template import module_template_var_names
+from platformctl.openapi.template import lint_values, module_template_var_names, scan_and_render
 
 # Where entries and specs live, relative to the repository root.
 CATALOG_DIR = "config/apis"
@@ -332,6 +334,34 @@ class ApiEntry(CatalogModel):
 
     def template_vars_for(self, env: str) -> dict[str, str]:
         return {**self.template_vars, **self.environments[env].template_vars}
+
+
+def api_key_problems(document: YamlDocument, api: ApiEntry, spec_file: Path) -> Iterator[CatalogProblem]:
+    """Tiers and keyed operations go together: a keyed method without a usage plan on the stage
+    answers every call with 403, and a tier whose API requires no key meters nothing."""
+    import yaml
+
+    from platformctl.api.keynames import keyed_operations
+
+    try:
+        _, rendered = scan_and_render(spec_file.read_text(encoding="utf-8"), lint_values(api.template_vars))
+        keyed = keyed_operations(yaml.safe_load(rendered))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return  # the spec rules and the linter report an unreadable spec
+    for env, settings in api.environments.items():
+        if keyed and not settings.usage_plans:
+            shown = ", ".join(keyed[:3]) + (f" and {len(keyed) - 3} more" if len(keyed) > 3 else "")
+            yield document.problem(
+                ("environments", env),
+                f"{api.spec_path} requires an API key (x-api-key) on {shown}, but {env} has no usage_plans: "
+                "API Gateway would refuse every such call with 403; add a tier",
+            )
+        elif settings.usage_plans and not keyed:
+            yield document.problem(
+                ("environments", env, "usage_plans"),
+                f"no operation of {api.spec_path} requires an API key, so these tiers meter nothing; add the "
+                "x-api-key scheme to the security of the metered operations (see config/apis/README.md)",
+            )
 
 
 @dataclass(frozen=True)

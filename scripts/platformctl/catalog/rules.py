@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from platformctl.catalog.apis import CATALOG_DIR, ApiEntry, ApiEnvironment
+from platformctl.catalog.apis import CATALOG_DIR, ApiEntry, ApiEnvironment, api_key_problems
 from platformctl.catalog.base import ENV_NAMES
 from platformctl.catalog.environments import (
     DATA_CLASSIFICATIONS,
@@ -338,6 +338,7 @@ def _throttles(document: YamlDocument, where: KeyPath, settings: ApiEnvironment)
     limits += [
         ((*where, "usage_plans", tier, "throttle", "burst_limit"), plan.throttle.burst_limit)
         for tier, plan in settings.usage_plans.items()
+        yield from api_key_problems(document, api, ctx.root.parent / CATALOG_DIR / api.spec)
     ]
     for key_path, burst in limits:
         if burst == 0:
