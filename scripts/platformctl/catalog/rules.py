@@ -300,6 +300,7 @@ def _apis(ctx: RuleContext) -> Iterator[CatalogProblem]:
     for name, api in ctx.apis.items():
         document = ctx.api_documents[name]
         yield from _spec_file(ctx, document, api)
+        yield from api_key_problems(document, api, ctx.root.parent / CATALOG_DIR / api.spec)
         yield from _classification(document, ("tags",), api.tags)
         for env_name, settings in api.environments.items():
             env = ctx.environments.get(env_name)
@@ -338,7 +339,6 @@ def _throttles(document: YamlDocument, where: KeyPath, settings: ApiEnvironment)
     limits += [
         ((*where, "usage_plans", tier, "throttle", "burst_limit"), plan.throttle.burst_limit)
         for tier, plan in settings.usage_plans.items()
-        yield from api_key_problems(document, api, ctx.root.parent / CATALOG_DIR / api.spec)
     ]
     for key_path, burst in limits:
         if burst == 0:
