@@ -115,3 +115,11 @@ variable "operation_preferences" {
     error_message = "operation_preferences: max_concurrent_percentage 1-100, failure_tolerance_percentage 0-100, region_concurrency_type PARALLEL or SEQUENTIAL."
   }
 }
+
+variable "trail" {
+  type = object({
+    retention_days = optional(number, 365)
+  })
+  description = "A multi-Region CloudTrail trail in every account (with its KMS key and TLS-only bucket), for OUs that no organization trail covers. The template creates it in the StackSet's own Region only (the home Region), since one multi-Region trail covers every Region; null creates none."
+  default     = null
+}

@@ -22,3 +22,8 @@ output "dlq_arn" {
   description = "ARN of the source-account dead-letter queue."
   value       = aws_sqs_queue.dlq.arn
 }
+
+output "trail_arn" {
+  description = "ARN of this account's trail, or null when another trail (an organization trail) is the event source."
+  value       = one(module.trail[*].trail_arn)
+}

@@ -63,3 +63,11 @@ variable "dlq_encryption" {
   description = "\"kms\" (a CMK for the DLQ) or \"sqs_managed\" (SSE-SQS)."
   default     = "kms"
 }
+
+variable "trail" {
+  type = object({
+    retention_days = optional(number, 365)
+  })
+  description = "A multi-Region CloudTrail trail of this account (modules/cloudtrail-trail), for accounts that no organization trail covers: EventBridge only receives \"AWS API Call via CloudTrail\" while a trail logs. Set it on the forwarder of the account's home Region only (the trail covers every Region); null creates none."
+  default     = null
+}

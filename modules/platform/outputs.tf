@@ -34,6 +34,9 @@ output "warehouse" {
     default_iam_role    = module.warehouse.default_iam_role_arn
     admin_secret_arn    = module.warehouse.admin_secret_arn
     external_schema_sql = module.warehouse.external_schema_sql
+    # The post-apply mount (platformctl warehouse mount-lakehouse --env) and verify read these.
+    external_schema_name  = module.warehouse.external_schema_name
+    lake_formation_grants = module.warehouse.lake_formation_grants
   }
 }
 
@@ -85,4 +88,13 @@ output "apis" {
       spec_path          = var.apis[name].spec_path
     }
   }
+}
+
+output "organization_trail" {
+  description = "The platform-managed organization trail (event_sources platform_organization_trail); null otherwise."
+  value = one([for trail in module.organization_trail : {
+    trail_arn   = trail.trail_arn
+    trail_name  = trail.trail_name
+    bucket_name = trail.bucket_name
+  }])
 }

@@ -104,3 +104,19 @@ output "deletion_guard" {
     address     = var.protected ? "aws_redshiftserverless_namespace.protected[0]" : "aws_redshiftserverless_namespace.unprotected[0]"
   }
 }
+
+output "external_schema_name" {
+  description = "Name of the external schema that mounts the lakehouse (what `platformctl warehouse mount-lakehouse --env` creates and `make verify` queries); null without a lakehouse."
+  value       = local.lakehouse_enabled ? var.external_schema_name : null
+}
+
+output "lake_formation_grants" {
+  description = "Lake Formation permissions of the default role per table: \"all columns\", or the column list (\"only: a, b\" / \"all but: c\"). Empty without Lake Formation."
+  value = {
+    for table in local.lake_formation_tables : table => (
+      !contains(keys(var.lakehouse_column_access), table) ? "all columns" :
+      var.lakehouse_column_access[table].column_names != null ? "only: ${join(", ", var.lakehouse_column_access[table].column_names)}" :
+      "all but: ${join(", ", var.lakehouse_column_access[table].excluded_column_names)}"
+    )
+  }
+}

@@ -268,12 +268,14 @@ variable "lakehouse" {
     warehouse_prefixes   = list(string)
     kms_key_arn          = string
     lake_formation       = optional(bool, false)
+    table_names          = optional(list(string), [])
   })
   description = <<-EOT
     The Iceberg lakehouse the warehouse reads (outputs of the Firehose/Iceberg module), or null when there is none.
     It scopes the default IAM role: Glue read on this catalog, database and its tables; s3:GetObject/ListBucket on
     the warehouse prefixes only; kms:Decrypt on the warehouse key. Set lake_formation = true when the database is
-    governed by Lake Formation (adds lakeformation:GetDataAccess).
+    governed by Lake Formation (adds lakeformation:GetDataAccess, and grants the role DESCRIBE on the database and
+    DESCRIBE/SELECT on each of table_names, column by column where lakehouse_column_access says so).
   EOT
   default     = null
 
@@ -370,5 +372,27 @@ variable "alarms" {
   validation {
     condition     = var.alarms.usage_limit_percent >= 1 && var.alarms.usage_limit_percent <= 100
     error_message = "alarms.usage_limit_percent must be between 1 and 100."
+  }
+}
+
+variable "lakehouse_column_access" {
+  type = map(object({
+    column_names          = optional(list(string))
+    excluded_column_names = optional(list(string))
+  }))
+  description = "Column-level Lake Formation SELECT per table of lakehouse.table_names: column_names (only these) or excluded_column_names (all but these). Tables not listed are readable in full. Used when lakehouse.lake_formation is true."
+  default     = {}
+
+  validation {
+    condition = alltrue([
+      for table, access in var.lakehouse_column_access :
+      (access.column_names == null) != (access.excluded_column_names == null) && length(coalesce(access.column_names, access.excluded_column_names, [])) > 0
+    ])
+    error_message = "lakehouse_column_access: set exactly one non-empty list per table, column_names (allow list) or excluded_column_names (deny list)."
+  }
+
+  validation {
+    condition     = var.lakehouse == null || length(setsubtract(keys(var.lakehouse_column_access), try(var.lakehouse.table_names, []))) == 0
+    error_message = "lakehouse_column_access names tables that are not in lakehouse.table_names."
   }
 }

@@ -78,8 +78,14 @@ def dump_json(document: Any) -> str:
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
-def source_alias(account_id: str) -> str:
-    return f"source_{account_id}"
+def source_alias(account_id: str, region: str | None = None) -> str:
+    """The alias of a source account: `source_<account>` in the home Region (the name every root had before
+    forwarders ran in more Regions, so state addresses stay), `source_<account>_<region>` elsewhere."""
+    return f"source_{account_id}" if region is None else f"source_{account_id}_{region.replace('-', '_')}"
+
+
+def forwarder_module_name(account_id: str, region: str | None = None) -> str:
+    return f"forwarder_{account_id}" if region is None else f"forwarder_{account_id}_{region.replace('-', '_')}"
 
 
 # -- modules/platform: typed inputs and pass-through module calls ------------------------------------------
@@ -178,6 +184,8 @@ PLATFORM_CALLS = (
                 " table.prefix])}",
                 "kms_key_arn": "${module.lakehouse.kms_key_arn}",
                 "lake_formation": True,
+                # Lake Formation grants per table (modules/redshift-serverless/lakeformation.tf).
+                "table_names": "${module.lakehouse.table_names}",
             },
         },
     ),
@@ -189,6 +197,20 @@ PLATFORM_CALLS = (
             "name_prefix": "${var.environment}",
             "tags": "${var.tags}",
             "alarm_topic_arn": "${module.central_alarms.topic_arn}",
+        },
+    ),
+    # platform_organization_trail: one organization trail in the central account, the delegated
+    # CloudTrail administrator. CloudTrail is not among what moto applies (the catalog requires a
+    # reason in the emulator environment), so the subset leaves it to the reference plan.
+    ModuleCall(
+        name="organization_trail",
+        variable="organization_trail",
+        provider="central",
+        count=f"${{var.organization_trail != null && !{SUBSET} ? 1 : 0}}",
+        supplied={
+            "name_prefix": "${var.environment}",
+            "tags": "${var.tags}",
+            "organization_id": "${var.organization_id}",
         },
     ),
     # Thousands of source accounts: a service-managed StackSet over OUs from the central account;
@@ -313,16 +335,25 @@ def forwarders_document(inputs: EnvironmentInputs) -> dict[str, Any] | None:
     if not inputs.forwarder_accounts:
         return None
     fields = {f: f"${{var.forwarder.{f}}}" for f in ForwarderInputs.model_fields}
-    modules = {
-        f"forwarder_{account}": {
+    # A per-account trail is multi-Region: only the home-Region forwarder of an account brings it.
+    # The emulator apply leaves it out (the catalog says why: event_sources.cloudtrail.emulator_skip_reason).
+    home_trail = "${var.emulator_apply_subset ? null : var.forwarder.trail}" if inputs.emulator else fields["trail"]
+
+    def module(account: str, region: str | None) -> dict[str, Any]:
+        return {
             "source": f"../../modules/{ForwarderInputs.MODULE}",
             "name_prefix": "${var.environment}",
             "tags": "${var.tags}",
             "central_bus_arn": "${module.platform.central_bus_arn}",
             **fields,
-            "providers": {"aws": f"aws.{source_alias(account)}"},
+            "trail": home_trail if region is None else None,
+            "providers": {"aws": f"aws.{source_alias(account, region)}"},
         }
+
+    modules = {
+        forwarder_module_name(account, region): module(account, region)
         for account in inputs.forwarder_accounts
+        for region in (None, *inputs.extra_forwarder_regions)
     }
     return {"//": GENERATED_NOTE, "module": modules}
 
@@ -342,19 +373,30 @@ def emulator_provider_settings(endpoint: str) -> dict[str, Any]:
     }
 
 
-def provider_aliases(inputs: EnvironmentInputs) -> list[tuple[str, str]]:
-    aliases = [(role, getattr(inputs.accounts, role)) for role in ACCOUNT_ROLES]
-    aliases += [(source_alias(account), account) for account in inputs.accounts.sources]
+def regional_aliases(inputs: EnvironmentInputs) -> list[tuple[str, str, str]]:
+    """(alias, account, Region) of every provider alias: the account roles and each source account in the
+    home Region, and each source account in every other forwarder Region (alias rollout only)."""
+    aliases = [(role, getattr(inputs.accounts, role), inputs.region) for role in ACCOUNT_ROLES]
+    aliases += [(source_alias(account), account, inputs.region) for account in inputs.accounts.sources]
+    aliases += [
+        (source_alias(account, region), account, region)
+        for account in inputs.forwarder_accounts
+        for region in inputs.extra_forwarder_regions
+    ]
     return aliases
+
+
+def provider_aliases(inputs: EnvironmentInputs) -> list[tuple[str, str]]:
+    return [(alias, account) for alias, account, _ in regional_aliases(inputs)]
 
 
 def providers_document(inputs: EnvironmentInputs) -> dict[str, Any]:
     endpoint = EMULATOR_ENDPOINT_REF if inputs.emulator else None
     blocks = []
-    for alias, account in provider_aliases(inputs):
+    for alias, account, region in regional_aliases(inputs):
         block: dict[str, Any] = {
             "alias": alias,
-            "region": inputs.region,
+            "region": region,
             # Refuses to run if the assumed role ever lands in another account.
             "allowed_account_ids": [account],
             "assume_role": [

@@ -126,7 +126,6 @@ SECRET = "arn:aws:secretsmanager:eu-west-1:210000000001:secret:siem-token-AbCdEf
         ("environments.dev.principal_scope", {"mode": "organizational_units", "ou_paths": ["ou-ab12-11111111"]},
          "String should match pattern"),
         ("environments.dev.principal_scope", {"mode": "everyone"}, "Input should be 'organization'"),
-        ("environments.prod.rollout.regions", [], "at least 1 item"),
         ("environments.prod.rollout.organizational_unit_ids", ["Engineering"], "String should match pattern"),
         ("environments.dev.rollout", {"mode": "terraform"}, "does not match any of the expected tags"),
         ("defaults.source_filters.exclude_event_sources", ["iam.amazonaws.com"], "drops ['iam.amazonaws.com']"),
@@ -163,6 +162,8 @@ def test_environment_sections_replace_defaults_and_are_validated(raw: dict[str, 
         ([("environments/local.yaml", "accounts.sources", [])], "mode accounts needs source accounts"),
         ([("environments/local.yaml", "accounts.sources", ["4444"])], "exactly 12 digits 0-9"),
         ([("platform.yaml", "organization.id", "o-zzzzzzzzzz")], "is not in organization o-zzzzzzzzzz"),
+        # The Regions moved to event_sources.forwarder_regions of config/environments/prod.yaml.
+        ([("eventing.yaml", "environments.prod.rollout.regions", ["eu-west-1"])], "moved: list the Regions once"),
     ],
 )
 def test_cross_file_rules_are_load_time_problems(

@@ -217,3 +217,66 @@ run "parity_with_filters_and_synthetic_source" {
     error_message = "The derived rule state travels with the definition."
   }
 }
+
+run "no_trail_and_no_conditions_by_default" {
+  command = plan
+
+  assert {
+    condition = (
+      !contains(keys(jsondecode(aws_cloudformation_stack_set.this.template_body).Resources), "Trail") &&
+      !contains(keys(jsondecode(aws_cloudformation_stack_set.this.template_body)), "Conditions")
+    )
+    error_message = "Without `trail` the template has no trail and no (empty) Conditions section."
+  }
+}
+
+run "per_account_trail_in_the_home_region_only" {
+  command = plan
+
+  variables {
+    trail = { retention_days = 400 }
+  }
+
+  assert {
+    condition = jsondecode(aws_cloudformation_stack_set.this.template_body).Conditions.TrailRegion == {
+      "Fn::Equals" = [{ Ref = "AWS::Region" }, "eu-west-1"]
+    }
+    error_message = "The trail is created in the StackSet's home Region only (it is multi-Region)."
+  }
+
+  assert {
+    condition = alltrue([
+      for name in ["Trail", "TrailBucket", "TrailBucketPolicy", "TrailKey", "TrailKeyAlias"] :
+      jsondecode(aws_cloudformation_stack_set.this.template_body).Resources[name].Condition == "TrailRegion"
+    ])
+    error_message = "Every trail resource carries the home-Region condition."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.Trail.Properties.IsMultiRegionTrail == true &&
+      jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.Trail.Properties.IncludeGlobalServiceEvents == true &&
+      jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.Trail.Properties.EnableLogFileValidation == true &&
+      jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.Trail.Properties.IsLogging == true &&
+      jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.Trail.Properties.KMSKeyId == { "Fn::GetAtt" = ["TrailKey", "Arn"] }
+    )
+    error_message = "A logging, multi-Region trail with global events, log file validation and the CMK."
+  }
+
+  assert {
+    condition     = jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.TrailBucket.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays == 400
+    error_message = "Log files expire after trail.retention_days."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.TrailBucketPolicy.Properties.PolicyDocument.Statement :
+      s.Condition.StringEquals["aws:SourceAccount"] == { Ref = "AWS::AccountId" }
+      if s.Effect == "Allow"
+      ]) && anytrue([
+      for s in jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.TrailBucketPolicy.Properties.PolicyDocument.Statement :
+      s.Effect == "Deny" && s.Condition == { Bool = { "aws:SecureTransport" = "false" } }
+    ])
+    error_message = "The bucket is TLS-only and CloudTrail may write for this account's trail only."
+  }
+}

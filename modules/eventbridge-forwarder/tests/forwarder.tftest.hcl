@@ -285,3 +285,29 @@ run "definition_rejects_a_bad_retry_policy" {
 
   expect_failures = [var.delivery]
 }
+
+# Event source: by default another trail (an organization trail) feeds the default bus.
+run "no_trail_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(module.trail) == 0 && output.trail_arn == null
+    error_message = "Without `trail` the forwarder creates no trail."
+  }
+}
+
+run "per_account_trail_with_the_home_region_forwarder" {
+  command = plan
+
+  variables {
+    trail = { retention_days = 90 }
+  }
+
+  assert {
+    condition = (
+      module.trail[0].is_organization_trail == false &&
+      module.trail[0].trail_name == "dev-account-trail"
+    )
+    error_message = "The forwarder brings one trail of its own account."
+  }
+}

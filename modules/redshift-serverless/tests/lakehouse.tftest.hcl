@@ -88,3 +88,80 @@ run "database_name_injection_is_refused" {
 
   expect_failures = [var.lakehouse]
 }
+
+# Lake Formation read path: grants only when the catalog is governed by Lake Formation.
+run "no_lake_formation_no_grants" {
+  command = plan
+
+  assert {
+    condition     = length(aws_lakeformation_permissions.database) == 0 && length(aws_lakeformation_permissions.table) == 0
+    error_message = "Without lake_formation the module grants nothing in Lake Formation."
+  }
+}
+
+run "lake_formation_grants_database_tables_and_columns" {
+  command = plan
+
+  variables {
+    lakehouse = {
+      glue_database_name   = "lakehouse_dev"
+      glue_database_arn    = "arn:aws:glue:eu-west-1:123456789012:database/lakehouse_dev"
+      glue_catalog_arn     = "arn:aws:glue:eu-west-1:123456789012:catalog"
+      warehouse_bucket_arn = "arn:aws:s3:::acme-dev-lakehouse"
+      warehouse_prefixes   = ["iceberg/events/", "iceberg/orders/", "iceberg/customers/"]
+      kms_key_arn          = "arn:aws:kms:eu-west-1:123456789012:key/99999999-8888-7777-6666-555555555555"
+      lake_formation       = true
+      table_names          = ["customers", "events", "orders"]
+    }
+    lakehouse_column_access = {
+      customers = { column_names = ["customer_id", "region"] }
+      orders    = { excluded_column_names = ["card_number"] }
+    }
+  }
+
+  assert {
+    condition = (
+      aws_lakeformation_permissions.database[0].permissions == toset(["DESCRIBE"]) &&
+      aws_lakeformation_permissions.database[0].database[0].name == "lakehouse_dev" &&
+      aws_lakeformation_permissions.database[0].database[0].catalog_id == "123456789012" &&
+      aws_lakeformation_permissions.database[0].principal == "arn:aws:iam::123456789012:role/dev-warehouse-lakehouse"
+    )
+    error_message = "The warehouse role may DESCRIBE the Iceberg database."
+  }
+
+  assert {
+    condition = (
+      aws_lakeformation_permissions.table["events"].permissions == toset(["DESCRIBE", "SELECT"]) &&
+      aws_lakeformation_permissions.table["customers"].permissions == toset(["DESCRIBE"]) &&
+      aws_lakeformation_permissions.table["orders"].permissions == toset(["DESCRIBE"])
+    )
+    error_message = "Unrestricted tables get SELECT on the table; column-restricted ones DESCRIBE only there."
+  }
+
+  assert {
+    condition = (
+      aws_lakeformation_permissions.columns["customers"].table_with_columns[0].column_names == toset(["customer_id", "region"]) &&
+      aws_lakeformation_permissions.columns["customers"].permissions == toset(["SELECT"]) &&
+      aws_lakeformation_permissions.columns["orders"].table_with_columns[0].excluded_column_names == toset(["card_number"]) &&
+      aws_lakeformation_permissions.columns["orders"].table_with_columns[0].wildcard == true
+    )
+    error_message = "Column-level SELECT follows the allow list or the deny list."
+  }
+
+  assert {
+    condition     = output.lake_formation_grants == { customers = "only: customer_id, region", events = "all columns", orders = "all but: card_number" }
+    error_message = "The output summarises the grants per table."
+  }
+}
+
+run "column_access_needs_exactly_one_list" {
+  command = plan
+
+  variables {
+    lakehouse_column_access = {
+      events = { column_names = ["a"], excluded_column_names = ["b"] }
+    }
+  }
+
+  expect_failures = [var.lakehouse_column_access]
+}

@@ -8,6 +8,7 @@ from pydantic import Field, field_validator, model_validator
 
 from platformctl.catalog.base import AccountId, CatalogModel, TagValue, is_tag_key, pattern_str
 from platformctl.catalog.changes import AcknowledgedChange, distinct_names
+from platformctl.catalog.event_sources import EventSources
 from platformctl.catalog.notifications import Notifications
 
 MANDATORY_TAGS = ("CostCenter", "Environment", "Owner", "DataClassification")
@@ -106,6 +107,9 @@ class Environment(CatalogModel):
     acknowledged_changes: list[AcknowledgedChange] = Field(
         default=[],
         description="Reviewed replacements/deletions of data-holding resources that PLAT_PLAN_11 lets pass.",
+    )
+    event_sources: EventSources = Field(
+        description="Where the CloudTrail events the forwarders match come from, and the forwarder Regions."
     )
     notifications: Notifications = Field(
         default=Notifications(),

@@ -231,7 +231,8 @@ class StackSetRollout(CatalogModel):
 
     mode: Literal["stackset"]
     organizational_unit_ids: Annotated[list[OuOrRootId], Field(min_length=1)]
-    regions: Annotated[list[Region], Field(min_length=1)]
+    # Moved to event_sources.forwarder_regions of config/environments/<env>.yaml (a rule says so when given).
+    regions: list[Region] | None = None
     call_as: Literal["SELF", "DELEGATED_ADMIN"] = "DELEGATED_ADMIN"
     exclude_central_account: bool = True
     max_concurrent_percentage: int = Field(25, ge=1, le=100)

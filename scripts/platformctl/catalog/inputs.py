@@ -159,6 +159,12 @@ class CentralBusInputs(ModuleInputs):
     api_destination: ApiDestination | None = None
 
 
+class TrailInputs(CatalogModel):
+    """A per-account trail delivered with the forwarder: `trail` of modules/eventbridge-forwarder[-stackset]."""
+
+    retention_days: int = 365
+
+
 class ForwarderInputs(ModuleInputs):
     """One forwarder per source account (alias rollout); the StackSet renders the same definition."""
 
@@ -170,6 +176,8 @@ class ForwarderInputs(ModuleInputs):
     synthetic_event_source: str | None = None
     delivery: ForwarderDelivery = ForwarderDelivery()
     dlq_encryption: Literal["kms", "sqs_managed"] = "kms"
+    # per_account_trail only; the env root gives it to each account's home-Region forwarder.
+    trail: TrailInputs | None = None
 
 
 class OperationPreferences(CatalogModel):
@@ -226,6 +234,29 @@ class AlarmTopicsInputs(CatalogModel):
     data: SeverityTopicsInputs
 
 
+# -- event sources: modules/cloudtrail-trail ----------------------------------------------------------------
+
+
+class OrganizationTrailInputs(ModuleInputs):
+    """platform_organization_trail: one organization trail in the central account (the delegated administrator)."""
+
+    MODULE: ClassVar[str] = "cloudtrail-trail"
+    PLATFORM_SUPPLIED: ClassVar[tuple[str, ...]] = ("name_prefix", "tags", "organization_id")
+    MODULE_DEFAULTS: ClassVar[tuple[str, ...]] = ("kms_deletion_window_days",)
+
+    trail_name: str | None = None
+    retention_days: int = 365
+
+
+class EventSourcesInputs(CatalogModel):
+    """Where CloudTrail events come from (no module's input: the env root, verify and the docs read it)."""
+
+    mode: Literal["existing_organization_trail", "platform_organization_trail", "per_account_trail"]
+    trail: str | None = Field(None, description="The existing trail's ARN or name (existing_organization_trail).")
+    forwarder_regions: tuple[str, ...] = Field(description="Forwarder Regions, the home Region first.")
+    emulator_skip_reason: str | None = None
+
+
 # -- the environment ---------------------------------------------------------------------------------------
 
 
@@ -265,6 +296,13 @@ class EnvironmentInputs(CatalogModel):
     forwarder_stackset: ForwarderStackSetInputs | None = Field(
         default=None, description="Inputs of modules/eventbridge-forwarder-stackset; null in alias rollout."
     )
+    event_sources: EventSourcesInputs = Field(
+        description="Where CloudTrail events come from and the forwarder Regions (event_sources in "
+        "config/environments/<env>.yaml)."
+    )
+    organization_trail: OrganizationTrailInputs | None = Field(
+        default=None, description="Inputs of modules/cloudtrail-trail; null unless platform_organization_trail."
+    )
     alarm_topics: AlarmTopicsInputs = Field(
         description="Inputs of modules/alarm-topic per account role and severity (notifications in "
         "config/environments/<env>.yaml)."
@@ -273,6 +311,11 @@ class EnvironmentInputs(CatalogModel):
     @property
     def rollout_mode(self) -> Literal["aliases", "stackset"]:
         return "aliases" if self.forwarder_stackset is None else "stackset"
+
+    @property
+    def extra_forwarder_regions(self) -> tuple[str, ...]:
+        """Forwarder Regions besides the home Region (alias rollout: one provider alias per account each)."""
+        return tuple(region for region in self.event_sources.forwarder_regions if region != self.region)
 
     @property
     def forwarder_accounts(self) -> tuple[str, ...]:
@@ -292,6 +335,7 @@ MODULE_INPUTS: dict[str, type[ModuleInputs]] = {
     "central_bus": CentralBusInputs,
     "forwarder": ForwarderInputs,
     "forwarder_stackset": ForwarderStackSetInputs,
+    "organization_trail": OrganizationTrailInputs,
     # Not a generated call: modules/platform/main.tf calls alarm-topic once per role and severity.
     "alarm_topics": AlarmTopicInputs,
 }

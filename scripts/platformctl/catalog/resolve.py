@@ -12,6 +12,7 @@ from typing import TypeVar
 from platformctl.catalog.apis import ApiEntry
 from platformctl.catalog.base import ENV_NAMES, CatalogModel
 from platformctl.catalog.environments import Environment
+from platformctl.catalog.event_sources import ExistingOrganizationTrail, PerAccountTrail, PlatformOrganizationTrail
 from platformctl.catalog.eventing import BusDelivery, ForwarderDelivery, PrincipalScope, StackSetRollout
 from platformctl.catalog.inputs import (
     AlarmTopicInputs,
@@ -20,12 +21,15 @@ from platformctl.catalog.inputs import (
     CentralBusInputs,
     DestinationInputs,
     EnvironmentInputs,
+    EventSourcesInputs,
     ForwarderInputs,
     ForwarderStackSetInputs,
     LakehouseInputs,
+    OrganizationTrailInputs,
     PrincipalScopeInputs,
     StreamInputs,
     TableInputs,
+    TrailInputs,
     WarehouseInputs,
 )
 from platformctl.catalog.loader import Catalog
@@ -58,6 +62,8 @@ def resolve(catalog: Catalog, env: str) -> EnvironmentInputs:
         central_bus=_central_bus(catalog, env),
         forwarder=_forwarder(catalog, env),
         forwarder_stackset=_forwarder_stackset(catalog, env) if isinstance(rollout, StackSetRollout) else None,
+        event_sources=event_sources_inputs(catalog, env),
+        organization_trail=_organization_trail(catalog, env),
         alarm_topics=alarm_topic_inputs(environment),
     )
 
@@ -201,6 +207,7 @@ def _forwarder_fields(catalog: Catalog, env: str) -> dict[str, object]:
         "synthetic_event_source": _synthetic_source(catalog, env),
         "delivery": _subset(settings.delivery, ForwarderDelivery),
         "dlq_encryption": settings.delivery.forwarder_dlq_encryption,
+        "trail": _trail(catalog, env),
     }
 
 
@@ -216,7 +223,7 @@ def _forwarder_stackset(catalog: Catalog, env: str) -> ForwarderStackSetInputs:
         {
             **_forwarder_fields(catalog, env),
             "organizational_unit_ids": sorted(set(rollout.organizational_unit_ids)),
-            "regions": sorted(set(rollout.regions)),
+            "regions": sorted(catalog.environment(env).event_sources.regions(catalog.environment(env).region)),
             "call_as": rollout.call_as,
             "exclude_account_ids": [central] if rollout.exclude_central_account else [],
             "operation_preferences": {
@@ -226,6 +233,29 @@ def _forwarder_stackset(catalog: Catalog, env: str) -> ForwarderStackSetInputs:
             },
         }
     )
+
+
+def event_sources_inputs(catalog: Catalog, env: str) -> EventSourcesInputs:
+    environment = catalog.environment(env)
+    trail = environment.event_sources.cloudtrail
+    return EventSourcesInputs(
+        mode=trail.mode,
+        trail=trail.trail if isinstance(trail, ExistingOrganizationTrail) else None,
+        forwarder_regions=environment.event_sources.regions(environment.region),
+        emulator_skip_reason=None if isinstance(trail, ExistingOrganizationTrail) else trail.emulator_skip_reason,
+    )
+
+
+def _organization_trail(catalog: Catalog, env: str) -> OrganizationTrailInputs | None:
+    trail = catalog.environment(env).event_sources.cloudtrail
+    if not isinstance(trail, PlatformOrganizationTrail):
+        return None
+    return OrganizationTrailInputs(trail_name=trail.trail_name, retention_days=trail.retention_days)
+
+
+def _trail(catalog: Catalog, env: str) -> TrailInputs | None:
+    trail = catalog.environment(env).event_sources.cloudtrail
+    return TrailInputs(retention_days=trail.retention_days) if isinstance(trail, PerAccountTrail) else None
 
 
 def _synthetic_source(catalog: Catalog, env: str) -> str | None:

@@ -24,6 +24,7 @@ from platformctl.catalog.environments import (
     missing_mandatory_tags,
     resolve_tags,
 )
+from platformctl.catalog.event_sources import ExistingOrganizationTrail
 from platformctl.catalog.eventing import EventingCatalog, StackSetRollout
 from platformctl.catalog.notifications import SEVERITIES
 from platformctl.catalog.streams import StreamEntry, check_streams
@@ -87,6 +88,7 @@ def check(ctx: RuleContext) -> list[CatalogProblem]:
         *_eventing(ctx),
         *_apis(ctx),
         *_streams(ctx),
+        *_warehouse_column_access(ctx),
     ]
 
 
@@ -180,6 +182,7 @@ def _environments(ctx: RuleContext) -> Iterator[CatalogProblem]:
             for tag in missing_mandatory_tags(resolve_tags(ctx.platform, env)):
                 yield document.problem(("tags",), f"mandatory tag {tag} has no value here or in config/platform.yaml")
         yield from _accounts(document, env)
+        yield from _event_sources(document, env, ctx.partition)
         yield from _notifications(document, env, ctx.partition)
         if env.backend is not None:
             yield from _region_problem(document, ("backend", "region"), env.backend.region, ctx.partition)
@@ -199,6 +202,38 @@ def _environments(ctx: RuleContext) -> Iterator[CatalogProblem]:
                     partition=ctx.partition,
                     region=None,
                 )
+
+
+def _event_sources(document: YamlDocument, env: Environment, partition: str) -> Iterator[CatalogProblem]:
+    sources = env.event_sources
+    where: KeyPath = ("event_sources",)
+    for index, region in enumerate(sources.forwarder_regions or []):
+        yield from _region_problem(document, (*where, "forwarder_regions", index), region, partition)
+    if not env.emulator:
+        for region in sources.missing_regions(env.region):
+            why = (
+                "the home Region of this environment"
+                if region == env.region
+                else "CloudTrail delivers the events of global services (IAM, sign-in) to EventBridge there only"
+            )
+            yield document.problem((*where, "forwarder_regions"), f"must include {region}: {why}")
+    trail = sources.cloudtrail
+    if isinstance(trail, ExistingOrganizationTrail):
+        arn = Arn.parse(trail.trail)
+        if arn is not None:
+            yield from _arn_problems(
+                document, (*where, "cloudtrail", "trail"), trail.trail, partition=partition, region=None
+            )
+        return
+    reason_key = (*where, "cloudtrail", "emulator_skip_reason")
+    if env.emulator and trail.emulator_skip_reason is None:
+        yield document.problem(
+            reason_key,
+            "required in the emulator environment: CloudTrail is not among the services the emulator applies "
+            "(../shared/reference/local-aws-emulator.md); say why the apply leaves the trail out",
+        )
+    if not env.emulator and trail.emulator_skip_reason is not None:
+        yield document.problem(reason_key, "only the emulator environment may leave the trail out; remove it")
 
 
 def _accounts(document: YamlDocument, env: Environment) -> Iterator[CatalogProblem]:
@@ -279,9 +314,12 @@ def _eventing(ctx: RuleContext) -> Iterator[CatalogProblem]:
                     (*where, "principal_scope", "organization_id"),
                     f"{scope.organization_id} differs from organization.id {org} in config/platform.yaml",
                 )
-        if isinstance(entry.rollout, StackSetRollout):
-            for index, region in enumerate(entry.rollout.regions):
-                yield from _region_problem(document, (*where, "rollout", "regions", index), region, ctx.partition)
+        if isinstance(entry.rollout, StackSetRollout) and entry.rollout.regions is not None:
+            yield document.problem(
+                (*where, "rollout", "regions"),
+                f"moved: list the Regions once, as event_sources.forwarder_regions in config/environments/{name}.yaml "
+                "(both rollout modes read them there); remove it here",
+            )
         if entry.api_destination is not None and env is not None:
             yield from _arn_problems(
                 document,
@@ -425,3 +463,31 @@ def _streams(ctx: RuleContext) -> Iterator[CatalogProblem]:
                         partition=ctx.partition,
                         region=env.region,
                     )
+
+# -- warehouse ------------------------------------------------------------------------------------------------------
+
+
+def _warehouse_column_access(ctx: RuleContext) -> Iterator[CatalogProblem]:
+    """Column-level Lake Formation grants name tables of the environment and columns those tables have."""
+    document = ctx.document(ctx.root / "warehouse.yaml")
+    if ctx.warehouse is None or document is None or ctx.partial:
+        return
+    for env_name, settings in ctx.warehouse.environments.items():
+        deployed = {table: entry for table, entry in ctx.streams.items() if env_name in entry.environments}
+        for table, access in settings.lakehouse_column_access.items():
+            where: KeyPath = ("environments", env_name, "lakehouse_column_access", table)
+            entry = deployed.get(table)
+            if entry is None:
+                known = ", ".join(sorted(deployed)) or "none"
+                yield document.problem(where, f"no Iceberg table {table!r} in {env_name} (tables there: {known})")
+                continue
+            columns = {column.name for column in entry.columns}
+            key = "column_names" if access.column_names is not None else "excluded_column_names"
+            for index, column in enumerate(getattr(access, key)):
+                if column not in columns:
+                    yield document.problem(
+                        (*where, key, index),
+                        f"{table} has no column {column!r} (config/streams/{table}.yaml: {', '.join(sorted(columns))})",
+                    )
+            if key == "excluded_column_names" and set(access.excluded_column_names or ()) >= columns:
+                yield document.problem((*where, key), "hides every column; remove the table's access instead")

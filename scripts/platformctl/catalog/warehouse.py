@@ -16,7 +16,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from platformctl.catalog.base import ENV_NAMES, CatalogModel, pattern_str
+from platformctl.catalog.base import ENV_NAMES, CatalogModel, SnakeName, pattern_str
+from platformctl.catalog.streams import ColumnName
 
 Period = Literal["daily", "weekly", "monthly"]
 BreachAction = Literal["log", "emit-metric", "deactivate"]
@@ -188,6 +189,30 @@ class Alarms(CatalogModel):
     usage_limit_percent: int = Field(default=90, ge=1, le=100, description="Alarm at this % of a usage limit.")
 
 
+class LakehouseColumnAccess(CatalogModel):
+    """Column-level read access of the warehouse to one Iceberg table (Lake Formation table_with_columns).
+
+    Exactly one of the two lists: the columns Redshift may SELECT, or the columns it may not (every other
+    column, including ones added later, stays readable)."""
+
+    column_names: list[ColumnName] | None = Field(None, description="The only columns the warehouse may read.")
+    excluded_column_names: list[ColumnName] | None = Field(
+        None, description="Columns hidden from the warehouse; every other column is readable."
+    )
+
+    @model_validator(mode="after")
+    def _one_list(self) -> LakehouseColumnAccess:
+        given = [name for name in ("column_names", "excluded_column_names") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("set exactly one of column_names (allow list) or excluded_column_names (deny list)")
+        names = getattr(self, given[0])
+        if not names:
+            raise ValueError(f"{given[0]} must list at least one column")
+        if len(set(names)) != len(names):
+            raise ValueError(f"{given[0]} lists a column twice")
+        return self
+
+
 class WarehouseEnvironment(CatalogModel):
     """The warehouse of one environment."""
 
@@ -207,6 +232,10 @@ class WarehouseEnvironment(CatalogModel):
         default="lakehouse", validation_alias="external_schema", description="Schema that mounts the lakehouse."
     )
     alarms: Alarms = Field(default=Alarms())
+    lakehouse_column_access: dict[SnakeName, LakehouseColumnAccess] = Field(
+        default={},
+        description="Per Iceberg table: the columns the warehouse may read (Lake Formation); others: every column.",
+    )
 
     @field_validator("admin_username")
     @classmethod
