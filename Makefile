@@ -38,7 +38,7 @@ help: ## List the targets, grouped by purpose
 .PHONY: check-terraform
 check-terraform:
 	@command -v $${TF_BINARY:-terraform} >/dev/null 2>&1 || command -v tofu >/dev/null 2>&1 || \
-	  { echo "error: terraform not found on PATH: install Terraform >= 1.11 (or OpenTofu >= 1.9 and set TF_BINARY=tofu)" >&2; exit 1; }
+	  { echo "error: terraform not found on PATH: install Terraform >= 1.11 (or OpenTofu >= 1.10 and set TF_BINARY=tofu)" >&2; exit 1; }
 
 # Both venvs install a hash-locked tree (requirements-lock.txt, requirements-tools-lock.txt) through
 # ci/install-venv.sh: pip shows each package, an unchanged lock installs nothing, and in the runner

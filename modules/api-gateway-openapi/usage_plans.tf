@@ -32,8 +32,9 @@ resource "aws_api_gateway_usage_plan" "this" {
 # Consumer API keys are issued outside Terraform (`platformctl api keys issue`), so no key value is
 # ever in state, plan JSON or a CI artifact. The blocks below let a state that still holds the
 # keys of earlier versions drop them without deleting them: the keys keep working and stay on
-# their usage plan until they are rotated (see README "API keys"). `removed` needs Terraform
-# 1.7+ and OpenTofu 1.10+ for the lifecycle argument (OpenTofu 1.7-1.9 always forget).
+# their usage plan until they are rotated (see README "API keys"). destroy = false is required:
+# without it Terraform destroys what a `removed` block names. OpenTofu accepts the lifecycle
+# block from 1.10, the repository's floor (docs/opentofu.md).
 removed {
   from = aws_api_gateway_usage_plan_key.this
 

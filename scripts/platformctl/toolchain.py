@@ -44,9 +44,10 @@ class Toolchain:
 
 
 BINARY_VARIABLE = "TF_BINARY"
-# OpenTofu 1.9 is the first with everything the modules and tests use (mock providers, overrides,
-# provider for_each, `removed` blocks); see docs/opentofu.md for what still differs.
-MIN_VERSIONS = {"terraform": MIN_TERRAFORM, "opentofu": (1, 9, 0)}
+# OpenTofu 1.10 is the first with everything the modules and tests use (mock providers, overrides,
+# provider for_each, `removed` blocks with `lifecycle { destroy = false }`, which 1.9 rejects and
+# without which Terraform destroys); see docs/opentofu.md for what still differs.
+MIN_VERSIONS = {"terraform": MIN_TERRAFORM, "opentofu": (1, 10, 0)}
 _VERSION_LINE = re.compile(r"^(Terraform|OpenTofu) v(\d+)\.(\d+)\.(\d+)", re.MULTILINE)
 
 
@@ -65,7 +66,7 @@ def terraform_binary(environ: dict[str, str] | None = None) -> str:
             return path
     raise ToolMissingError(
         "neither terraform nor tofu found on PATH: install Terraform >= 1.11 "
-        "(https://developer.hashicorp.com/terraform/install) or OpenTofu >= 1.9 and set TF_BINARY=tofu"
+        "(https://developer.hashicorp.com/terraform/install) or OpenTofu >= 1.10 and set TF_BINARY=tofu"
     )
 
 

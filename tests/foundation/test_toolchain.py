@@ -20,14 +20,14 @@ def _fake_binary(directory: Path, name: str, version_line: str) -> Path:
 
 
 def test_tf_binary_picks_opentofu_with_its_own_floor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _fake_binary(tmp_path, "tofu", "OpenTofu v1.9.1")
+    _fake_binary(tmp_path, "tofu", "OpenTofu v1.10.1")
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     binary = toolchain.terraform_binary({"TF_BINARY": "tofu"})
     assert binary == str(tmp_path / "tofu")
-    assert toolchain._flavour_and_version(binary) == ("opentofu", (1, 9, 1))
+    assert toolchain._flavour_and_version(binary) == ("opentofu", (1, 10, 1))
 
-    old = _fake_binary(tmp_path, "old-tofu", "OpenTofu v1.8.9")
-    with pytest.raises(ToolMissingError, match=r"opentofu 1\.8\.9, too old: this repo needs >= 1\.9\.0"):
+    old = _fake_binary(tmp_path, "old-tofu", "OpenTofu v1.9.4")
+    with pytest.raises(ToolMissingError, match=r"opentofu 1\.9\.4, too old: this repo needs >= 1\.10\.0"):
         toolchain._flavour_and_version(str(old))
 
 
