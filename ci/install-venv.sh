@@ -52,8 +52,18 @@ else
   printf '%s\n' "$digest" > "$venv/.lock-digest"
 fi
 if [ "$project" = "--project" ]; then
-  say "installing platformctl from this checkout (editable)"
-  "$venv/bin/pip" install --no-input --disable-pip-version-check --no-deps --no-build-isolation -e .
+  installed=$("$venv/bin/python" -c 'import os, platformctl; print(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.realpath(platformctl.__file__)))))' 2>/dev/null || true)
+  if [ "$installed" = "$(pwd -P)" ]; then
+    say "platformctl is installed from this checkout"
+  elif [ -n "$installed" ] && [ -L "$venv" ]; then
+    # A venv shared through a symlink (a git worktree, the runner image's) that another checkout already
+    # uses: repointing it would switch that checkout's code under its feet.
+    say "note: the shared venv runs platformctl from $installed; left as it is"
+  else
+    say "installing platformctl from this checkout (editable)"
+    "$venv/bin/pip" install --no-input --disable-pip-version-check --no-deps --no-build-isolation -e .
+  fi
   [ -x "$venv/bin/platformctl" ] || { echo "error: platformctl did not install into $venv" >&2; exit 1; }
 fi
 say "ready in $((SECONDS - started)) s"

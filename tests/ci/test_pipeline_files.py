@@ -70,7 +70,7 @@ def test_pre_commit_config_is_valid_and_runs_the_local_gates() -> None:
     assert [repo["repo"] for repo in repos] == ["local"]
     hooks = {hook["id"]: hook for hook in repos[0]["hooks"]}
     assert {hook_id: hook["entry"] for hook_id, hook in hooks.items()} == {
-        "terraform-fmt": "terraform fmt",
+        "terraform-fmt": """sh -c 'exec "${TF_BINARY:-terraform}" fmt "$@"' --""",
         "ruff": ".venv/bin/ruff check --force-exclude",
         "openapi-lint": ".venv/bin/platformctl openapi lint-catalog",
         "tfvars-stale": ".venv/bin/platformctl catalog generate --check",
@@ -80,4 +80,4 @@ def test_pre_commit_config_is_valid_and_runs_the_local_gates() -> None:
     assert not hooks["openapi-lint"].get("pass_filenames", True)
     for hook in hooks.values():
         executable = hook["entry"].split()[0]
-        assert executable == "terraform" or (ROOT / executable).is_file(), f"{executable} does not exist"
+        assert executable == "sh" or (ROOT / executable).is_file(), f"{executable} does not exist"

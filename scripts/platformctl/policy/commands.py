@@ -2,16 +2,20 @@
 
     platformctl policy run --plan build/dev/plan.json --plan build/prod/plan.json   # everything, exit 1 on any finding
     platformctl policy run --no-hcl --plan build/local/plan.json                   # plan scans and rules only
+    platformctl policy run --plans-from build --env dev --env prod                 # the plans CI's plan jobs left
     platformctl policy plan-rules --plan build/dev/plan.json                        # only the Python plan rules
     platformctl policy check-skips                                                  # only the skip-comment validator
     platformctl policy taggable --schema /tmp/aws-schema.json --provider-version 5.100.0
 
-Everything is written under build/policy/: summary.md, checkov-hcl/ and checkov-plan-<env>/ (checkov's console,
+Everything is written under build/policy/: summary.md, gates.json (every gate's result, read by `platformctl ci`),
+checkov-hcl/ and checkov-plan-<env>/ (checkov's console,
 JUnit XML, SARIF and JSON), plan-rules-<env>.junit.xml/.sarif, skip-comments.junit.xml/.sarif.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -67,9 +71,27 @@ def _plan_rule_gate(plan: Path, out_dir: Path) -> GateResult:
     return gate
 
 
+def _plans_from(directory: Path, envs: tuple[str, ...]) -> tuple[Path, ...]:
+    """<directory>/<env>/plan.json of each env: plans made earlier (CI: the plan jobs' artifacts), never re-planned."""
+    from platformctl.catalog.base import ENV_NAMES
+
+    unknown = sorted(set(envs) - set(ENV_NAMES))
+    if unknown:
+        raise UsageError(f"unknown environment(s) {', '.join(unknown)}; valid: {', '.join(ENV_NAMES)}")
+    chosen = envs or ENV_NAMES
+    plans = tuple(directory / env / "plan.json" for env in chosen)
+    missing = [str(p) for p in plans if not p.is_file()]
+    if missing:
+        raise UsageError(f"no plan JSON at {', '.join(missing)}: --plans-from scans existing plans only (in CI, "
+                         f"the job needs the plan jobs' artifacts; locally, run `make plan ENV=<env>` first)")
+    return plans
+
+
 def _finish(gates: list[GateResult], out_dir: Path) -> None:
     summary = out_dir / "summary.md"
     summary.write_text(report.markdown_summary(gates))
+    # Machine-readable results for the merge-request note and Code Quality report (platformctl ci ...).
+    (out_dir / "gates.json").write_text(json.dumps([{**asdict(g), "ok": g.ok} for g in gates], indent=1) + "\n")
     failed = [g for g in gates if not g.ok]
     console.print(f"summary: {relative(summary)}")
     if failed:
@@ -88,12 +110,19 @@ def group() -> None:
 @group.command("run")
 @click.option("--plan", "plans", multiple=True, type=click.Path(path_type=Path),
               help="A plan JSON (terraform show -json), e.g. build/dev/plan.json. Repeat per environment.")
+@click.option("--plans-from", "plans_from", type=click.Path(file_okay=False, path_type=Path),
+              help="Scan <DIR>/<env>/plan.json of every --env (default: all) as they are; plan nothing.")
+@click.option("--env", "envs", multiple=True, help="With --plans-from: an environment to scan. Repeat per env.")
 @click.option("--hcl/--no-hcl", default=True, show_default=True, help="Also scan the HCL of modules/ and envs/.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=POLICY_DIR, show_default=True,
               help="Where the reports go.")
-def run(plans: tuple[Path, ...], hcl: bool, out_dir: Path) -> None:
+def run(plans: tuple[Path, ...], plans_from: Path | None, envs: tuple[str, ...], hcl: bool, out_dir: Path) -> None:
     """Run every gate; exit non-zero on any failed check, dropped check, unreasoned skip or plan-rule finding."""
-    paths = _plan_paths(plans)
+    if plans_from is not None and plans:
+        raise UsageError("pass either --plan or --plans-from, not both")
+    if envs and plans_from is None:
+        raise UsageError("--env only selects plans with --plans-from")
+    paths = _plan_paths(_plans_from(plans_from, envs) if plans_from is not None else plans)
     if not paths and not hcl:
         raise UsageError("nothing to check: pass --plan and/or --hcl")
     out_dir.mkdir(parents=True, exist_ok=True)
