@@ -35,3 +35,24 @@ def test_gate_costs_warm_up_then_measure(tmp_path: Path) -> None:
     assert lint["first_run_seconds"] == 5.0 and lint["warm_seconds"]["median"] == 1.0 and lint["passed"]
     assert unit["passed"] is False and unit["exit_codes"] == [1]
     assert policy == {"target": "policy", "available": False, "note": "no such make target in this repository"}
+
+
+def test_make_test_lanes_report_the_wall_time_and_each_gate_inside(tmp_path: Path) -> None:
+    from platformctl.bench.gates import make_test_lanes
+    from platformctl.bench.report import make_test_lines
+
+    def runner(root: Path, target: str, log_dir: Path) -> tuple[float, int]:
+        assert target == "test"
+        (root / "build" / "gates").mkdir(parents=True)
+        (root / "build" / "gates" / "times.json").write_text(
+            '{"wall_seconds": 400.0, "serial_seconds": 700.0, "passed": true, "stages": ['
+            '{"stage": "unit", "lane": "checks", "status": "passed", "seconds": 250.0},'
+            '{"stage": "e2e", "lane": "e2e", "status": "passed", "seconds": 280.0}]}')
+        return 401.2, 0
+
+    measured = make_test_lanes(tmp_path, tmp_path / "logs", runner=runner)
+    assert measured["wall_seconds"] == 401.2 and measured["exit_code"] == 0
+    lines = make_test_lines({"make_test": measured})
+    assert "| `e2e` | e2e | passed | 280.0 |" in lines
+    assert "| sum of gates | | | 700.0 |" in lines
+    assert make_test_lines({}) == []

@@ -189,6 +189,9 @@ def run(
     if all_gates:
         expensive = [target for target in gates.ALL_GATES if target not in gates.CHEAP_GATES]
         results["gates"] += gates.gate_costs(ROOT, expensive, output_dir / "gates", repeats=1, log=log)
+        results["make_test"] = gates.make_test_lanes(ROOT, output_dir / "gates")
+        log(f"gate  make test (lanes): {results['make_test']['wall_seconds']:.1f}s "
+            f"(exit {results['make_test']['exit_code']})")
 
     load_end = os.getloadavg()[0]
     results["meta"] = {

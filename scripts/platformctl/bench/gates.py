@@ -7,6 +7,7 @@ terraform test, policy, unit, e2e) only with --gates because they take minutes e
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import time
@@ -71,3 +72,15 @@ def gate_costs(
         )
         log(f"gate  {target}: warm {summarize(times).median:.1f}s" if times else f"gate  {target}: no warm run")
     return rows
+
+
+def make_test_lanes(repo_root: Path, log_dir: Path,
+                    runner: Callable[[Path, str, Path], tuple[float, int]] = run_target) -> dict[str, Any]:
+    """`make test` as CI runs it (the gates in lanes, build/gates/times.json): the wall time a
+    developer waits, next to each gate's own time inside the lanes."""
+    seconds, code = runner(repo_root, "test", log_dir)
+    try:
+        lanes = json.loads((repo_root / "build" / "gates" / "times.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        lanes = {}
+    return {"wall_seconds": round(seconds, 1), "exit_code": code, "lanes": lanes, "log": str(log_dir / "test.log")}

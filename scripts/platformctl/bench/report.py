@@ -215,6 +215,20 @@ def gate_lines(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def make_test_lines(results: dict[str, Any]) -> list[str]:
+    measured = results.get("make_test")
+    if not measured:
+        return []
+    stages = (measured.get("lanes") or {}).get("stages") or []
+    lines = ["", f"`make test` with its lanes: {measured['wall_seconds']:.1f} s wall "
+             f"(exit {measured['exit_code']}); each gate inside the lanes:", "",
+             "| Gate | Lane | Result | s |", "|---|---|---|--:|"]
+    lines += [f"| `{row['stage']}` | {row['lane']} | {row['status']} | {row['seconds']:.1f} |" for row in stages]
+    if stages:
+        lines.append(f"| sum of gates | | | {measured['lanes'].get('serial_seconds', 0):.1f} |")
+    return lines
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     meta = results["meta"]
     scaling = results.get("plan_scaling") or {}
@@ -256,6 +270,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         "## Gate cost",
         "",
         *gate_lines(results),
+        *make_test_lines(results),
         "",
     ]
     skipped = meta.get("skipped") or []
