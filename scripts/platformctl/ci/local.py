@@ -423,6 +423,9 @@ def run_job(name: str, *, extra: Sequence[str] = ()) -> JobRun:
         "PLAN_OFFLINE=1",
         *extra,
     ]
+    if os.environ.get("CI_LOCAL_EMULATOR_PORT"):
+        # Another port than the pipeline's 5055, e.g. when two checkouts run ci-local at once.
+        args += ["--variable", f"PLATFORM_EMULATOR_PORT={os.environ['CI_LOCAL_EMULATOR_PORT']}"]
     if not sys.stdout.isatty():
         args.append("--no-color")
     env = gcl_env()
