@@ -41,7 +41,7 @@ def _taken(root: Path, request: NewApi) -> list[CatalogProblem]:
     return problems
 
 
-def check_in_copy(root: Path, config_dir: Path, files: dict[str, str]) -> Catalog:
+def check_in_copy(config_dir: Path, files: dict[str, str], environments: tuple[str, ...]) -> Catalog:
     """Load, render and lint the catalog with `files` (repository-relative) added; raise on any problem."""
     from platformctl.openapi.catalog_specs import lint_catalog
 
@@ -62,7 +62,8 @@ def check_in_copy(root: Path, config_dir: Path, files: dict[str, str]) -> Catalo
                 entry = next(iter(files))
                 problems.append(CatalogProblem(entry, "", "the new entry causes the problem(s) above; change it"))
             raise CatalogError(problems) from None
-        generate.render_all(catalog)  # what `make tfvars` renders, in memory
+        # What `make tfvars` renders, in memory, for the environments the entry adds the API to.
+        generate.render_all(catalog, envs=environments)
         _, findings = lint_catalog(copy)  # what `make lint-openapi` reports
         errors = [f for f in findings if f.is_error]
         if errors:
@@ -83,7 +84,7 @@ def bootstrap(root: Path, config_dir: Path, request: NewApi) -> list[Path]:
         raise CatalogError(taken)
     settings = [environment_settings(catalog, request, env) for env in request.environments]
     files = {request.entry_path: entry_text(request, settings), request.spec_path: spec_text(request)}
-    check_in_copy(root, config_dir, files)
+    check_in_copy(config_dir, files, request.environments)
     return transaction.write({root / path: content for path, content in files.items()}, root)
 
 
