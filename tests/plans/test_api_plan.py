@@ -121,3 +121,40 @@ def test_authorizer_permission_is_planned_even_though_local_does_not_apply_it(en
     permissions = resources_of_type(env_plans["local"], "aws_lambda_permission", API)
     assert {p["values"]["principal"] for p in permissions} == {"apigateway.amazonaws.com"}
     assert len(permissions) == 2
+
+
+@pytest.mark.parametrize("env", ["local", "dev", "staging", "prod"])
+def test_api_keys_are_not_terraform_resources_and_tiers_meter_the_stage(env_plans, catalog, env) -> None:
+    plan = env_plans[env]
+    assert resources_of_type(plan, "aws_api_gateway_api_key") == []
+    assert resources_of_type(plan, "aws_api_gateway_usage_plan_key") == []
+    plans = {r["values"]["name"]: r["values"] for r in resources_of_type(plan, "aws_api_gateway_usage_plan", API)}
+    wanted = {
+        f"{env}-{entry.name}-{tier}": settings
+        for entry in catalog.apis
+        if env in entry.environments
+        for tier, settings in entry.environments[env].usage_plans.items()
+    }
+    assert set(plans) == set(wanted)
+    for name, values in plans.items():
+        (stage,) = values["api_stages"]
+        assert stage["stage"] == "live"
+        assert values["throttle_settings"][0]["rate_limit"] == wanted[name].throttle.rate_limit
+    for api in resources_of_type(plan, "aws_api_gateway_rest_api", API):
+        assert api["values"]["api_key_source"] == "HEADER"
+
+
+def test_orders_partner_operations_require_the_x_api_key_scheme(env_plans) -> None:
+    body = bodies(env_plans["local"])["local-orders"]
+    scheme = body["components"]["securitySchemes"]["api_key"]
+    assert (scheme["type"], scheme["name"], scheme["in"]) == ("apiKey", "x-api-key", "header")
+    keyed = {
+        (path, method)
+        for path, item in body["paths"].items()
+        for method, operation in item.items()
+        if any("api_key" in requirement for requirement in operation.get("security", []))
+    }
+    public = {(path, method) for path, item in body["paths"].items() for method, op in item.items()
+              if "x-platform-public" in op}
+    everything = {(path, method) for path, item in body["paths"].items() for method in item}
+    assert keyed == everything - public and ("/orders/health", "get") in public
