@@ -464,6 +464,7 @@ def _streams(ctx: RuleContext) -> Iterator[CatalogProblem]:
                         region=env.region,
                     )
 
+
 # -- warehouse ------------------------------------------------------------------------------------------------------
 
 

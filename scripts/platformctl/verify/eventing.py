@@ -105,3 +105,72 @@ def check_delivery(
         f"{len(report.results)} events from {len(sources)} account(s) routed as intended in "
         f"{report.elapsed_seconds:.1f}s (run {report.run_id})",
     )
+
+
+# -- event sources: the trail that makes CloudTrail events exist ----------------------------------------------
+
+
+def _selector_coverage(selectors: Mapping[str, Any]) -> set[str]:
+    """Which management events the trail records: a subset of {"read", "write"}."""
+    covered: set[str] = set()
+    for selector in selectors.get("EventSelectors") or []:
+        if selector.get("IncludeManagementEvents", True):
+            kind = selector.get("ReadWriteType", "All")
+            covered |= {"All": {"read", "write"}, "ReadOnly": {"read"}, "WriteOnly": {"write"}}.get(kind, set())
+    for selector in selectors.get("AdvancedEventSelectors") or []:
+        fields = {f.get("Field"): f for f in selector.get("FieldSelectors") or []}
+        if (fields.get("eventCategory") or {}).get("Equals") != ["Management"]:
+            continue
+        read_only = fields.get("readOnly") or {}
+        if read_only.get("Equals") == ["true"]:
+            covered.add("read")
+        elif read_only.get("Equals") == ["false"]:
+            covered.add("write")
+        else:
+            covered |= {"read", "write"}
+    return covered
+
+
+def check_trail(
+    cloudtrail: Any, trail: str, *, organization: bool, read_only_forwarded: bool, label: str | None = None
+) -> CheckResult:
+    """The trail `trail` (name or ARN) is logging, multi-Region, records the management events the forwarders
+    match (writes; reads too when read-only calls are forwarded) and, for `organization`, is an organization trail.
+    Read-only: DescribeTrails, GetTrailStatus and GetEventSelectors only."""
+    shown = label or trail.rsplit("/", 1)[-1]
+    scope_text = " for the organization" if organization else ""
+    name = f"trail {shown}: logging, multi-Region, management events{scope_text}"
+    found = cloudtrail.describe_trails(trailNameList=[trail], includeShadowTrails=True).get("trailList") or []
+    if not found:
+        return CheckResult.failed(
+            GROUP, name, f"no trail {trail} is visible: without a logging trail EventBridge gets no CloudTrail events"
+        )
+    described = found[0]
+    problems = []
+    status = cloudtrail.get_trail_status(Name=trail)
+    if not status.get("IsLogging"):
+        problems.append("it is not logging (StopLogging was called or it never started): no events reach EventBridge")
+    if not described.get("IsMultiRegionTrail"):
+        problems.append(f"it records {described.get('HomeRegion', 'one Region')} only, not every Region")
+    if not described.get("IncludeGlobalServiceEvents", False):
+        problems.append("it leaves out global service events (IAM, STS), which EventBridge receives in us-east-1")
+    if organization and not described.get("IsOrganizationTrail"):
+        problems.append("it is not an organization trail: it covers its own account only, not the source accounts")
+    needed = {"read", "write"} if read_only_forwarded else {"write"}
+    selectors = cloudtrail.get_event_selectors(TrailName=trail)
+    # A trail without custom selectors records every management event (AWS returns that default selector).
+    default = not described.get("HasCustomEventSelectors") and not (
+        selectors.get("EventSelectors") or selectors.get("AdvancedEventSelectors")
+    )
+    missing = set() if default else needed - _selector_coverage(selectors)
+    if missing:
+        problems.append(
+            f"its event selectors leave out {' and '.join(sorted(missing))} management events, "
+            "which the forwarders match"
+        )
+    if problems:
+        return CheckResult.failed(GROUP, name, problems[0], tuple(problems[1:]))
+    scope = "organization trail" if described.get("IsOrganizationTrail") else "account trail"
+    return CheckResult.passed(
+        GROUP, name, f"logging {scope}, every Region from {described.get('HomeRegion')}, management events recorded"
+    )

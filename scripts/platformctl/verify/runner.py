@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +181,88 @@ def _eventing_checks(
     yield run_guarded(group, name, delivery)
 
 
+def _trail_checks(inputs: EnvironmentInputs, clients: Clients) -> Iterator[list[CheckResult]]:
+    """The trail that makes CloudTrail events exist for the forwarders (event_sources in the catalog)."""
+    group = eventing.GROUP
+    sources = inputs.event_sources
+    read_only = not inputs.forwarder.filters.drop_read_only
+    name = f"event source {sources.mode}: a trail records the events the forwarders match"
+    if inputs.emulator:
+        reason = sources.emulator_skip_reason or "the emulator runs no CloudTrail trail"
+        yield [CheckResult.skipped(group, name, f"not applied on the emulator: {reason}")]
+        return
+
+    def trail_client(account: str, region: str) -> Any:
+        session = clients.access.session(account, purpose="verify")
+        return session.client("cloudtrail", region_name=region, endpoint_url=clients.access.endpoint_url)
+
+    if sources.mode == "existing_organization_trail":
+        trail = sources.trail or ""
+        region = trail.split(":")[3] if trail.startswith("arn:") else inputs.region
+        yield run_guarded(
+            group,
+            name,
+            lambda: eventing.check_trail(
+                trail_client(inputs.accounts.central, region), trail, organization=True, read_only_forwarded=read_only
+            ),
+        )
+    elif sources.mode == "platform_organization_trail":
+        trail_name = (inputs.organization_trail and inputs.organization_trail.trail_name) or (
+            f"{inputs.environment}-organization-trail"
+        )
+        yield run_guarded(
+            group,
+            name,
+            lambda: eventing.check_trail(
+                trail_client(inputs.accounts.central, inputs.region),
+                trail_name,
+                organization=True,
+                read_only_forwarded=read_only,
+            ),
+        )
+    elif not inputs.forwarder_accounts:
+        yield [
+            CheckResult.skipped(
+                group,
+                name,
+                "StackSet rollout: accounts join through OUs and none is listed to check; "
+                "the StackSet template carries each account's trail",
+            )
+        ]
+    else:
+        for account in inputs.forwarder_accounts:
+            yield run_guarded(
+                group,
+                f"{account}: {name}",
+                lambda account=account: eventing.check_trail(
+                    trail_client(account, inputs.region),
+                    f"{inputs.environment}-account-trail",
+                    organization=False,
+                    read_only_forwarded=read_only,
+                    label=f"{inputs.environment}-account-trail in {account}",
+                ),
+            )
+
+
+def _lakehouse_checks(
+    inputs: EnvironmentInputs, outputs: dict[str, Any], clients: Clients
+) -> Iterator[list[CheckResult]]:
+    """The lakehouse read path: the external schema is mounted and each Iceberg table answers a query."""
+    group = warehouse.GROUP
+    name = f"external schema {inputs.warehouse.external_schema_name}: mounted"
+    if inputs.emulator:
+        yield [CheckResult.skipped(group, name, warehouse.LAKEHOUSE_EMULATOR_REASON)]
+        return
+    tables = list((outputs.get("lakehouse") or {}).get("table_names") or sorted(inputs.lakehouse.tables))
+    yield run_guarded(
+        group,
+        name,
+        lambda: warehouse.check_lakehouse_schema(
+            clients(inputs.accounts.data, "redshift-data"), outputs.get("warehouse") or {}, tables
+        ),
+    )
+
+
 def _warehouse_checks(
     inputs: EnvironmentInputs, outputs: dict[str, Any], clients: Clients
 ) -> Iterator[list[CheckResult]]:
@@ -216,8 +299,10 @@ def verify_environment(
     sections = {
         apis.GROUP: _api_checks(inputs, outputs, clients, repo_root),
         streams.GROUP: _stream_checks(inputs, outputs, clients),
-        eventing.GROUP: _eventing_checks(inputs, outputs, clients, options),
-        warehouse.GROUP: _warehouse_checks(inputs, outputs, clients),
+        eventing.GROUP: chain(_eventing_checks(inputs, outputs, clients, options), _trail_checks(inputs, clients)),
+        warehouse.GROUP: chain(
+            _warehouse_checks(inputs, outputs, clients), _lakehouse_checks(inputs, outputs, clients)
+        ),
     }
     for group, section in sections.items():
         try:
