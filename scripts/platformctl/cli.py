@@ -343,26 +343,30 @@ def local_up() -> None:
     for path in changed:
         console.print(f"catalog: wrote {path.relative_to(ROOT)}")
     runner = EnvRunner(ensure_toolchain(), resolve(loaded, "local"))
+    step = localenv.step
+    with step(console, "emulator: start (or reuse the running one)"):
+        runner.emulator.start()  # idempotent: session() below finds it running
     with runner.session():
         console.print(f"emulator: {runner.emulator.url}")
         if localenv.discard_stale_state(runner):
             console.print("emulator restarted since the last apply: discarded the stale local state")
-        runner.init()
+        with step(console, "terraform init"):
+            runner.init()
         digest = inputs_digest("local")
         if localenv.unchanged_since_apply(runner, digest):
             console.rule("reference plan: unchanged since the last apply (same inputs, emulator boot and state)")
         else:
-            console.rule("reference plan (everything, as a real environment plans it)")
-            runner.plan(runner.build / localenv.REFERENCE_PLAN, extra=("-compact-warnings",), quiet=True)
-        console.rule("emulator plan (what moto can run)")
+            with step(console, "reference plan (everything, as a real environment plans it)"):
+                runner.plan(runner.build / localenv.REFERENCE_PLAN, extra=("-compact-warnings",), quiet=True)
         emulator_plan = runner.build / localenv.EMULATOR_PLAN
-        pending = runner.plan(emulator_plan, extra=(*localenv.EMULATOR_VARS, "-compact-warnings"),
-                              detailed_exitcode=True, quiet=True)
+        with step(console, "emulator plan (what moto can run)"):
+            pending = runner.plan(emulator_plan, extra=(*localenv.EMULATOR_VARS, "-compact-warnings"),
+                                  detailed_exitcode=True, quiet=True)
         summary = localenv.summarise(localenv.load(runner.build / "plan.json"),
                                      localenv.load(emulator_plan.with_suffix(".json")))
         if pending == 2:
-            console.rule("apply")
-            runner.apply(emulator_plan)
+            with step(console, "apply", live=False):
+                runner.apply(emulator_plan)
         localenv.record_state_boot(runner)
         localenv.record_applied(runner, digest)
         document = _write_outputs(runner)

@@ -13,17 +13,48 @@ import json
 import random
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from platformctl.catalog.inputs import EnvironmentInputs
 from platformctl.errors import PlatformError
 from platformctl.planjson import Plan
 from platformctl.tfrun import EnvRunner
+
+
+@contextmanager
+def step(console: Console, title: str, *, live: bool = True) -> Iterator[None]:
+    """One step of `make local`, with its elapsed time.
+
+    On a terminal a step that prints little (`live`) shows a status line with a spinner and the time so
+    far while it runs; a step that streams Terraform's own output (apply) gets a heading instead, as does
+    every step in a pipe or CI log. Either way the step ends with one line: done or failed, and its time."""
+    started = time.monotonic()
+    if live and console.is_terminal:
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+        # redirect_*: what the step prints (e.g. Terraform's plan summary) goes above the status line.
+        with Progress(*columns, console=console, transient=True, redirect_stdout=True, redirect_stderr=True) as bar:
+            bar.add_task(Text(title).plain, total=None)
+            try:
+                yield
+            except BaseException:
+                console.print(Text.assemble(("FAILED ", "red"), f"{title} after {time.monotonic() - started:.1f} s"))
+                raise
+    else:
+        console.rule(Text(title))
+        try:
+            yield
+        except BaseException:
+            console.print(Text.assemble(("FAILED ", "red"), f"{title} after {time.monotonic() - started:.1f} s"))
+            raise
+    console.print(Text.assemble(("done ", "green"), f"{title} in {time.monotonic() - started:.1f} s"))
 
 # Why each kind of resource is planned but never applied in `local` (measured against moto 5.2.5; details in
 # docs/local-emulator.md). Matched on the resource type.

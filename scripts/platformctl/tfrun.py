@@ -10,6 +10,7 @@ refuses to start while one exists, so an offline run can never leak into a real 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -33,6 +34,19 @@ OVERRIDE_NAME = "offline_override.tf.json"
 
 class TerraformError(PlatformError):
     pass
+
+
+# Subcommands that colour their output unless given -no-color.
+_COLOURED = frozenset({"init", "plan", "apply", "destroy", "refresh", "validate", "test", "output", "show", "import"})
+
+
+def no_color_args(args: Sequence[str], *, to_terminal: bool = True) -> list[str]:
+    """`args` with -no-color unless Terraform writes to a terminal (a pipe or a CI log gets no escape codes;
+    NO_COLOR=1 asks for none either)."""
+    wants_colour = to_terminal and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    if not args or args[0] not in _COLOURED or "-no-color" in args or wants_colour:
+        return list(args)
+    return [args[0], "-no-color", *args[1:]]
 
 
 def check_env_name(env: str) -> None:
@@ -139,7 +153,7 @@ class EnvRunner:
     # -- terraform -----------------------------------------------------------------------------
     def run(self, args: Sequence[str], *, capture: bool = False, check: bool = True,
             quiet: bool = False) -> subprocess.CompletedProcess[str]:
-        cmd = [self.toolchain.terraform, *args]
+        cmd = [self.toolchain.terraform, *no_color_args(args, to_terminal=not (capture or quiet))]
         stdout = subprocess.PIPE if capture or quiet else None
         result = subprocess.run(cmd, cwd=self.root, env=self.process_env(), text=True, stdout=stdout,
                                 stderr=subprocess.PIPE if quiet else None, check=False)
