@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -238,9 +239,13 @@ def tf_fmt(check: bool) -> None:
         raise PlatformError("terraform fmt found unformatted files: run `make fmt`" if check else "fmt failed")
 
 
+NO_CACHE_VARIABLE = "PLATFORM_NO_CACHE"
+
+
 def _init_and_run(roots: list[Path], command: list[str], label: str) -> None:
     """`command` in every root, a few at a time (tfroots); one line per root as it finishes, and
-    the failures with their output. Fails at the end, so one broken root hides no other."""
+    the failures with their output. Fails at the end, so one broken root hides no other. A root
+    whose content (with the local modules it calls) passed unchanged last time is not run again."""
     toolchain_ = ensure_toolchain()
     jobs = tfroots.parallel_jobs()
 
@@ -255,9 +260,17 @@ def _init_and_run(roots: list[Path], command: list[str], label: str) -> None:
             console.print(Text.assemble(("ok", "green"), f"   {rel}: {result.last_line} ({result.seconds:.0f}s)"))
 
     history = BUILD_DIR / label / "durations.json"
-    ordered = tfroots.longest_first(roots, history)
+    cache = tfroots.PassCache(BUILD_DIR / label / "passed.json")
+    salt = f"{toolchain_.flavour} {toolchain_.version} {' '.join(command)}"
+    digests = {root: tfroots.content_digest(root, salt) for root in roots}
+    fresh = [root for root in roots if os.environ.get(NO_CACHE_VARIABLE) or not cache.hit(root, digests[root])]
+    for root in sorted(set(roots) - set(fresh)):
+        console.print(Text.assemble(("ok", "green"), f"   {root.relative_to(ROOT)}: unchanged since it last passed "
+                                    f"(cached; {NO_CACHE_VARIABLE}=1 to rerun)"))
+    ordered = tfroots.longest_first(fresh, history)
     results = tfroots.run_in_roots(toolchain_.terraform, ordered, command, env_for=env_for, jobs=jobs, on_result=report)
     tfroots.record_durations(results, history)
+    cache.record(results, digests)
     failed = [str(result.root.relative_to(ROOT)) for result in results if result.returncode]
     if failed:
         raise PlatformError(f"terraform {command[0]} failed in {', '.join(failed)}")

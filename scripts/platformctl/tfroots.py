@@ -11,6 +11,7 @@ plugin cache are safe.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -54,21 +55,74 @@ def parallel_jobs(environ: dict[str, str] | None = None, cpus: int | None = None
     return max(1, cpus)
 
 
+def _read_json_dict(path: Path) -> dict[str, object]:
+    """A JSON object from `path`; empty when missing or unreadable (these files are caches)."""
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
 def longest_first(roots: Sequence[Path], history: Path) -> list[Path]:
     """Roots ordered by their last recorded duration, longest first (unknown ones first of all):
     with a few workers, starting the long pole early keeps the tail short."""
-    try:
-        seconds = json.loads(history.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        seconds = {}
-    if not isinstance(seconds, dict):
-        seconds = {}
-    return sorted(roots, key=lambda root: -float(seconds.get(str(root), float("inf"))))
+    seconds = _read_json_dict(history)
+    return sorted(roots, key=lambda root: -float(seconds.get(str(root), float("inf"))))  # type: ignore[arg-type]
 
 
 def record_durations(results: Sequence[RootResult], history: Path) -> None:
+    """Merge this run's durations into the history (roots not run this time keep theirs)."""
+    seconds = _read_json_dict(history)
+    seconds.update({str(r.root): round(r.seconds, 1) for r in results})
     history.parent.mkdir(parents=True, exist_ok=True)
-    history.write_text(json.dumps({str(r.root): round(r.seconds, 1) for r in results}, indent=1), encoding="utf-8")
+    history.write_text(json.dumps(seconds, indent=1, sort_keys=True), encoding="utf-8")
+
+
+# HCL `source = "../x"` and JSON `"source": "../x"`.
+_LOCAL_SOURCE = re.compile(r'\bsource"?\s*[=:]\s*"(\.\.?/[^"]*)"')
+_SOURCE_SUFFIXES = (".tf", ".tf.json", ".hcl", ".tftpl", ".json", ".yaml", ".yml")
+
+
+def content_digest(root: Path, salt: str = "") -> str:
+    """Digest of everything a root's validate/test result depends on: its files, and those of every
+    local module it (or its tests' fixtures) calls, transitively, plus `salt` (the tool version)."""
+    seen: set[Path] = set()
+    pending = [root.resolve()]
+    digest = hashlib.sha256(salt.encode())
+    while pending:
+        directory = pending.pop()
+        if directory in seen or not directory.is_dir():
+            continue
+        seen.add(directory)
+        for path in sorted(directory.rglob("*")):
+            if ".terraform" in path.parts or not path.is_file() or not path.name.endswith(_SOURCE_SUFFIXES):
+                continue
+            content = path.read_bytes()
+            digest.update(str(path).encode() + b"\0" + content + b"\0")
+            if path.name.endswith((".tf", ".tf.json", ".hcl")):
+                pending += [(path.parent / source).resolve() for source in _LOCAL_SOURCE.findall(content.decode())]
+    return digest.hexdigest()[:16]
+
+
+class PassCache:
+    """Roots whose last run passed with exactly today's content: running them again proves nothing new."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.passed = {root: str(digest) for root, digest in _read_json_dict(path).items()}
+
+    def hit(self, root: Path, digest: str) -> bool:
+        return self.passed.get(str(root)) == digest
+
+    def record(self, results: Sequence[RootResult], digests: dict[Path, str]) -> None:
+        for result in results:
+            if result.returncode == 0:
+                self.passed[str(result.root)] = digests[result.root]
+            else:
+                self.passed.pop(str(result.root), None)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(self.passed, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def uses_mock_sources(module: Path) -> bool:

@@ -96,3 +96,37 @@ def test_modules_whose_tests_load_mocks_through_source_are_found(tmp_path: Path)
         'run "x" {\n  module {\n    source = "./tests/fixture"\n  }\n}\n')
     assert tfroots.uses_mock_sources(shared)
     assert not tfroots.uses_mock_sources(inline), "a run's module source is not a mock source"
+
+
+def _module(base: Path, name: str, body: str) -> Path:
+    module = base / name
+    module.mkdir(parents=True, exist_ok=True)
+    (module / "main.tf").write_text(body)
+    return module
+
+
+def test_the_digest_follows_local_module_calls_and_nothing_else(tmp_path: Path) -> None:
+    called = _module(tmp_path, "called", 'resource "x" "y" {}\n')
+    caller = _module(tmp_path, "caller", 'module "c" {\n  source = "../called"\n}\n')
+    json_caller = tmp_path / "env"
+    json_caller.mkdir()
+    (json_caller / "platform.tf.json").write_text('{"module": {"p": {"source": "../called"}}}')
+    unrelated = _module(tmp_path, "unrelated", 'resource "x" "z" {}\n')
+    before = {m: tfroots.content_digest(m) for m in (caller, json_caller, unrelated)}
+
+    (called / "main.tf").write_text('resource "x" "y" { changed = true }\n')
+    after = {m: tfroots.content_digest(m) for m in (caller, json_caller, unrelated)}
+    assert after[caller] != before[caller] and after[json_caller] != before[json_caller]
+    assert after[unrelated] == before[unrelated]
+    assert tfroots.content_digest(unrelated, "terraform 1.11.4") != tfroots.content_digest(unrelated, "opentofu 1.9")
+
+
+def test_only_a_pass_with_the_same_digest_is_a_cache_hit(tmp_path: Path) -> None:
+    a, b = _roots("a", "b")
+    cache = tfroots.PassCache(tmp_path / "passed.json")
+    cache.record([tfroots.RootResult(a, 0, "", 1.0), tfroots.RootResult(b, 1, "", 1.0)], {a: "d1", b: "d2"})
+    reread = tfroots.PassCache(tmp_path / "passed.json")
+    assert reread.hit(a, "d1") and not reread.hit(a, "d1-changed")
+    assert not reread.hit(b, "d2"), "a failure is never cached"
+    reread.record([tfroots.RootResult(a, 1, "", 1.0)], {a: "d1"})
+    assert not tfroots.PassCache(tmp_path / "passed.json").hit(a, "d1"), "a later failure drops the pass"
