@@ -179,9 +179,9 @@ test-portal: venv portal-tools ## Browser tests of the portal in headless Chromi
 # -- CI --------------------------------------------------------------------------------------------
 .PHONY: ci-local ci-graph drift
 JOBS ?=
-ci-local: venv ## Run .gitlab-ci.yml's lint, validate, security and plan jobs with gitlab-ci-local (JOBS="lint plan:dev")
+ci-local: venv ## Run the merge-request pipeline's jobs with gitlab-ci-local, count each env's plans (JOBS="lint plan:dev")
 	scripts/ci-local.sh $(JOBS)
-ci-graph: venv ## Check .gitlab-ci.yml's job graph (apply manual, drift scheduled) with gitlab-ci-local; run no job
+ci-graph: venv ## Check .gitlab-ci.yml's job graph (needs, plans once, images, apply gates) with gitlab-ci-local; run no job
 	scripts/ci-local.sh --check-only
 drift: toolchain ## Plan ENV against its real state with -detailed-exitcode; exit 2 on drift
 	$(CLI) ci drift $(ENV)

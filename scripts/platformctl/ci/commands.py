@@ -27,7 +27,7 @@ from platformctl.errors import PlatformError
 from platformctl.fsutil import write_atomic
 from platformctl.paths import BUILD_DIR, ROOT, env_build_dir
 
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 REPORT_NAME = "gitlab-terraform-report.json"
