@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# `make ci-local`: run .gitlab-ci.yml's lint, validate, security and plan jobs (OFFLINE plans) with
+# `make ci-local`: run the merge-request pipeline's jobs of .gitlab-ci.yml (OFFLINE plans) with
 # gitlab-ci-local in the shell, after checking the job graph (apply manual, drift scheduled: neither
-# is run). Installs what is missing first: gitlab-ci-local from package-lock.json (npm ci) and
-# Debian's rsync, which gitlab-ci-local uses to copy files.
+# is run), and count how often each environment was planned. Installs what is missing first:
+# gitlab-ci-local from package-lock.json (npm ci) and Debian's rsync, which gitlab-ci-local uses to
+# copy files. CI_LOCAL_EMULATOR_PORT=<port> moves the jobs' emulator off the pipeline's 5055.
 #
 #   scripts/ci-local.sh                 install, check the graph, run the jobs
 #   scripts/ci-local.sh JOB...          ... run only these jobs
 #   scripts/ci-local.sh --check-only    install, check the graph, run nothing
 #   scripts/ci-local.sh --install-only  install and stop
 #
-# Never run from inside a CI job: the pipeline's `test` job runs `make test`, whose tests run a job
-# through gitlab-ci-local; running that job from here (or this script from a job) would recurse.
+# Never run from inside a CI job: the unit tests run a job through gitlab-ci-local (and skip inside a
+# job); running this script from a job would recurse.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
