@@ -3,8 +3,10 @@
 The end-to-end suite spends most of its wall time waiting on the AWS provider's fixed delays
 (about 25 s per SQS queue, 55 s per S3 lifecycle configuration) against its own emulator on a
 free port; the other gates are CPU-bound and share nothing with it but the source tree. So two
-lanes: the checks in order (cheap and early-failing first; policy before unit so the plan-JSON
-tests reuse the policy gate's cached offline plans), and e2e beside them.
+lanes of about equal length on two cores: the checks in order (cheap and early-failing first;
+`unit` plans every env offline for its plan-JSON tests), and e2e followed by `policy`, which
+then finds those plans in the offline plan cache (keyed by content; a lock makes a gate that
+gets there first plan, and the other wait and reuse).
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ class Lane:
     stages: tuple[str, ...]
 
 
-CHECKS = Lane("checks", ("fmt-check", "tfvars-check", "docs-check", "lint", "validate", "tf-test", "policy", "unit"))
-END_TO_END = Lane("e2e", ("e2e",))
+CHECKS = Lane("checks", ("fmt-check", "tfvars-check", "docs-check", "lint", "validate", "tf-test", "unit"))
+END_TO_END = Lane("e2e", ("e2e", "policy"))
 TEST_LANES: tuple[Lane, ...] = (CHECKS, END_TO_END)
 
 
