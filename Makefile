@@ -106,8 +106,9 @@ produce: venv ## Send COUNT article-shaped records: ENV=local to every local str
 .PHONY: plan apply destroy
 plan: toolchain ## Plan ENV to build/ENV/plan.tfplan and plan.json (OFFLINE=1: no credentials)
 	$(CLI) tf plan $(ENV) $(OFFLINE_FLAG)
-apply: toolchain ## Apply the saved plan of ENV
+apply: toolchain ## Apply the saved plan of ENV, then mount the lakehouse external schema (idempotent; SKIP on local)
 	$(CLI) tf apply $(ENV)
+	$(CLI) warehouse mount-lakehouse --env $(ENV)
 destroy: toolchain ## Destroy ENV
 	$(CLI) tf destroy $(ENV)
 

@@ -7,14 +7,16 @@ Serverless, so these commands never run against the local emulator; --dry-run pr
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import boto3
 import click
 from botocore.exceptions import BotoCoreError, ClientError
 
-from platformctl.errors import PlatformError
+from platformctl.errors import PlatformError, UsageError
 from platformctl.warehouse.data_api import run_statement
+from platformctl.warehouse.post_apply import mount_target
 from platformctl.warehouse.sql import render_external_schema_sql
 
 
@@ -32,11 +34,23 @@ def group() -> None:
 
 
 @group.command("mount-lakehouse")
-@click.option("--workgroup", required=True, help="Workgroup name (output workgroup_name).")
-@click.option("--database", required=True, help="Database to create the schema in (output database_name).")
-@click.option("--schema", required=True, help="External schema name, e.g. lakehouse.")
-@click.option("--glue-database", required=True, help="Glue database of the Iceberg tables.")
-@click.option("--iam-role-arn", required=True, help="Role Redshift assumes to read it (output default_iam_role_arn).")
+@click.option(
+    "--env",
+    "env",
+    help="Take every value from ENV's catalog and Terraform outputs (the post-apply step of `make apply`); "
+    "on the emulator it only reports why nothing runs.",
+)
+@click.option(
+    "--outputs",
+    "outputs_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="With --env: `terraform output -json` of the env root instead of reading the env's state.",
+)
+@click.option("--workgroup", help="Workgroup name (output workgroup_name).")
+@click.option("--database", help="Database to create the schema in (output database_name).")
+@click.option("--schema", help="External schema name, e.g. lakehouse.")
+@click.option("--glue-database", help="Glue database of the Iceberg tables.")
+@click.option("--iam-role-arn", help="Role Redshift assumes to read it (output default_iam_role_arn).")
 @click.option("--glue-region", help="Region of the Glue catalog, only when it differs from the workgroup's.")
 @click.option("--glue-catalog-id", help="Account id of the Glue catalog, only when it is another account.")
 @click.option("--region", help="AWS Region of the workgroup (default: the AWS profile's).")
@@ -44,11 +58,13 @@ def group() -> None:
 @click.option("--timeout", type=click.FloatRange(min=1), default=300.0, show_default=True, help="Seconds to wait.")
 @click.option("--dry-run", is_flag=True, help="Print the SQL and exit without calling AWS.")
 def mount_lakehouse(
-    workgroup: str,
-    database: str,
-    schema: str,
-    glue_database: str,
-    iam_role_arn: str,
+    env: str | None,
+    outputs_path: Path | None,
+    workgroup: str | None,
+    database: str | None,
+    schema: str | None,
+    glue_database: str | None,
+    iam_role_arn: str | None,
     glue_region: str | None,
     glue_catalog_id: str | None,
     region: str | None,
@@ -56,7 +72,36 @@ def mount_lakehouse(
     timeout: float,
     dry_run: bool,
 ) -> None:
-    """Create the external schema that mounts the lakehouse Glue database (idempotent: IF NOT EXISTS)."""
+    """Create the external schema that mounts the lakehouse Glue database (idempotent: IF NOT EXISTS).
+
+    Either every value as an option, or --env ENV: then the values come from ENV's outputs, the statement runs
+    through the deploy role of the data account, and an environment without a deployed lakehouse (or the
+    emulator, which has no Redshift) is reported as skipped, exit 0.
+    """
+    client: Any = None
+    if env is not None:
+        target = mount_target(env, outputs_path)
+        if isinstance(target, str):
+            click.echo(f"SKIP mount-lakehouse {env}: {target}")
+            return
+        workgroup, database, schema = target.workgroup, target.database, target.schema
+        glue_database, iam_role_arn, secret_arn = target.glue_database, target.iam_role_arn, target.secret_arn
+        glue_catalog_id, glue_region, region = target.glue_catalog_id, None, target.region
+        client = None if dry_run else target.client()
+    missing = [
+        f"--{name.replace('_', '-')}"
+        for name, value in (
+            ("workgroup", workgroup),
+            ("database", database),
+            ("schema", schema),
+            ("glue_database", glue_database),
+            ("iam_role_arn", iam_role_arn),
+        )
+        if not value
+    ]
+    if missing:
+        raise UsageError(f"give --env ENV, or all of {', '.join(missing)}")
+    assert workgroup and database and schema and glue_database and iam_role_arn
     sql = render_external_schema_sql(
         schema=schema,
         glue_database=glue_database,
@@ -68,7 +113,7 @@ def mount_lakehouse(
         click.echo(sql)
         return
     result = run_statement(
-        data_api_client(region),
+        client or data_api_client(region),
         sql,
         workgroup=workgroup,
         database=database,
