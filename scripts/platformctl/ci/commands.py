@@ -207,15 +207,19 @@ def image_tag(check: bool) -> None:
 GATES_FILE = BUILD_DIR / "policy" / "gates.json"
 
 
+def _gates_option(func: F) -> F:
+    return click.option(
+        "--gates",
+        "gates_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=GATES_FILE,
+        show_default=True,
+        help="Results of `platformctl policy run` (in CI: the security job's artifacts).",
+    )(func)
+
+
 @group.command("codequality")
-@click.option(
-    "--gates",
-    "gates_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=GATES_FILE,
-    show_default=True,
-    help="Results of `platformctl policy run`.",
-)
+@_gates_option
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -233,14 +237,7 @@ def codequality(gates_path: Path, out: Path) -> None:
 
 @group.command("mr-notes")
 @click.argument("envs", nargs=-1, required=True)
-@click.option(
-    "--gates",
-    "gates_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=GATES_FILE,
-    show_default=True,
-    help="Results of `platformctl policy run` (the security job's artifacts).",
-)
+@_gates_option
 @click.option("--dry-run", is_flag=True, help="Print the notes instead of posting them.")
 def mr_notes(envs: tuple[str, ...], gates_path: Path, dry_run: bool) -> None:
     """Post or update one merge-request note per ENV: its plan summary and the policy gates that judged it.
