@@ -166,8 +166,7 @@ def plan(env: str, offline: bool) -> None:
     if offline or inputs.emulator:
         from platformctl import plancache
 
-        cached = plancache.PLANS_DIR / plancache.inputs_digest(env) / env / "plan.json"
-        was_cached = cached.is_file()
+        was_cached = plancache.cached_plan(env).is_file()
         plan_json = plancache.offline_plan(catalog, env)
         target.mkdir(parents=True, exist_ok=True)
         for name in ("plan.json", "plan.tfplan"):
