@@ -1,0 +1,205 @@
+"""PLAT_PLAN_8: every CloudWatch alarm's actions reach someone.
+
+An alarm notifies its actions (alarm_actions, ok_actions, insufficient_data_actions). An action that
+is an SNS topic of this plan reaches someone only if the topic has a subscription or an AWS Chatbot
+channel configuration lists it; a topic, or any other action ARN, that the plan does not manage is
+someone else's target and counts as reached. An alarm fails when its actions lead only to topics of
+this plan that nobody hears. An alarm without any action is a dashboard alarm and is not judged.
+
+New topics have no ARN until apply, so the actions are traced through the configuration: resource
+references, module variables and outputs, root variables (whose values the plan holds) and locals
+(which the plan JSON leaves out, so their one-line definition is read from the module's source).
+Where a trace ends somewhere the plan cannot see (a data source, an unreadable local), the alarm is
+not judged rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from platformctl.planjson import name_and_index, split_address
+from platformctl.policy.planindex import PlanIndex, PlanResource
+
+ACTION_KEYS = ("alarm_actions", "ok_actions", "insufficient_data_actions")
+TOPIC = "aws_sns_topic"
+# Deliveries that make a topic heard: SNS subscriptions and AWS Chatbot channels, which subscribe the
+# topics they list themselves (https://docs.aws.amazon.com/chatbot/latest/adminguide/getting-started.html).
+LISTENERS = {
+    "aws_sns_topic_subscription": "topic_arn",
+    "aws_chatbot_slack_channel_configuration": "sns_topic_arns",
+    "aws_chatbot_teams_channel_configuration": "sns_topic_arns",
+}
+_REFERENCE = re.compile(r"\b(?:var|local|module|data\.[a-z0-9_]+|aws_[a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?")
+_ARN_LITERAL = re.compile(r'"(arn:[^"$]+)"')
+_NOT_TRACED = ("each", "count", "path", "terraform", "self")
+
+Modules = tuple[tuple[str, Any], ...]
+
+
+@dataclass
+class Trace:
+    """Where an expression leads: managed resources, known ARN strings, and whether it left the plan."""
+
+    resources: dict[str, PlanResource] = field(default_factory=dict)
+    arns: set[str] = field(default_factory=set)
+    opaque: bool = False
+
+    def add(self, other: Trace) -> None:
+        self.resources.update(other.resources)
+        self.arns |= other.arns
+        self.opaque = self.opaque or other.opaque
+
+
+def _arns_in(value: Any) -> Iterator[str]:
+    if isinstance(value, str) and value.startswith("arn:"):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _arns_in(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _arns_in(item)
+
+
+def _walk(value: Any, steps: list[str]) -> Any:
+    for step in steps:
+        name, index = name_and_index(step)
+        value = value.get(name) if isinstance(value, dict) else None
+        if index is None:
+            continue
+        if isinstance(value, list) and isinstance(index, int):
+            value = value[index] if index < len(value) else None
+        else:
+            value = value.get(index) if isinstance(value, dict) else None
+    return value
+
+
+def _most_specific(refs: list[str]) -> list[str]:
+    """Terraform lists a.b.c and also a.b and a; keep only the longest of each chain."""
+    return [r for r in refs if not any(o != r and o.startswith(r + ".") for o in refs)]
+
+
+class AlarmTracer:
+    def __init__(self, index: PlanIndex) -> None:
+        self.index = index
+        self._sources: dict[str, list[str]] = {}
+
+    def _local_refs(self, modules: Modules, name: str) -> list[str] | None:
+        directory = self.index._module_dirs.get(tuple(n for n, _ in modules))
+        if directory is None or not directory.is_dir():
+            return None
+        pattern = re.compile(rf"^\s*{re.escape(name)}\s*=\s*(.+)$")
+        for path in sorted(directory.glob("*.tf")):
+            lines = self._sources.setdefault(str(path), path.read_text(errors="replace").splitlines())
+            for line in lines:
+                if match := pattern.match(line):
+                    return _REFERENCE.findall(match.group(1)) + [f'"{a}"' for a in _ARN_LITERAL.findall(match.group(1))]
+        return None
+
+    def trace(self, refs: list[str], modules: Modules, own_index: Any, depth: int = 0) -> Trace:
+        result = Trace()
+        if depth > 10:
+            result.opaque = True
+            return result
+        for ref in _most_specific(refs):
+            if ref.startswith('"arn:'):
+                result.arns.add(ref.strip('"'))
+                continue
+            parts = split_address(ref)
+            head = parts[0]
+            if head in _NOT_TRACED:
+                continue
+            if head == "var" and len(parts) > 1:
+                result.add(self._variable(parts, modules, depth))
+            elif head == "local" and len(parts) > 1:
+                local_refs = self._local_refs(modules, parts[1])
+                if local_refs is None:
+                    result.opaque = True
+                else:
+                    result.add(self.trace(local_refs, modules, own_index, depth + 1))
+            elif head == "module" and len(parts) > 2:
+                name, key = name_and_index(parts[1])
+                child = self.index.reader.config_module((*(n for n, _ in modules), name)) or {}
+                output = ((child.get("outputs") or {}).get(parts[2]) or {}).get("expression") or {}
+                result.add(self.trace(list(output.get("references") or []), (*modules, (name, key)), None, depth + 1))
+            elif head.startswith("data"):
+                result.opaque = True
+            else:
+                found = self.index._resolve([ref], modules, own_index, depth=0)
+                result.resources.update({r.address: r for r in found})
+                result.opaque = result.opaque or not found
+        return result
+
+    def _variable(self, parts: list[str], modules: Modules, depth: int) -> Trace:
+        if not modules:
+            value = ((self.index.plan.get("variables") or {}).get(parts[1]) or {}).get("value")
+            return Trace(arns=set(_arns_in(_walk(value, parts[2:]))))
+        call = self.index._module_call(tuple(n for n, _ in modules)) or {}
+        expression = (call.get("expressions") or {}).get(parts[1]) or {}
+        result = Trace(arns=set(_arns_in(_walk(expression.get("constant_value"), parts[2:]))))
+        result.add(self.trace(list(expression.get("references") or []), modules[:-1], modules[-1][1], depth + 1))
+        return result
+
+    def actions(self, alarm: PlanResource) -> Trace:
+        result = Trace()
+        block = self.index.block_text(alarm)
+        lines = block[2] if block else []
+        for key in ACTION_KEYS:
+            result.arns |= {a for a in alarm.values.get(key) or [] if isinstance(a, str) and a}
+            expression = self.index.expression(alarm, key) or {}
+            result.arns |= set(_arns_in(expression.get("constant_value")))
+            # Literal ARNs beside references are not in the plan's configuration; the declaring line has them.
+            result.arns |= {a for line in lines if re.match(rf"\s*{key}\s*=", line) for a in _ARN_LITERAL.findall(line)}
+            refs = list(expression.get("references") or [])
+            if refs:
+                result.add(self.trace(refs, alarm.parsed.modules, alarm.index))
+        return result
+
+
+def _known_arn(resource: PlanResource) -> str | None:
+    arn = resource.values.get("arn")
+    return arn if isinstance(arn, str) and arn else None
+
+
+def _listened(index: PlanIndex, topic: PlanResource) -> bool:
+    arn = _known_arn(topic)
+    for rtype, attribute in LISTENERS.items():
+        for listener in index.of_type(rtype):
+            if any(r.address == topic.address for r in index.references(listener, attribute)):
+                return True
+            value = listener.values.get(attribute)
+            if arn is not None and (value == arn or (isinstance(value, list) and arn in value)):
+                return True
+    return False
+
+
+def alarms_reach_someone(index: PlanIndex) -> list[tuple[PlanResource, str]]:
+    topics = index.of_type(TOPIC)
+    heard = {topic.address: _listened(index, topic) for topic in topics}
+    managed_arns = {arn: topic for topic in topics if (arn := _known_arn(topic))}
+    tracer = AlarmTracer(index)
+    problems = []
+    for alarm in index.of_type("aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm"):
+        trace = tracer.actions(alarm)
+        reached = [t for t in trace.resources.values() if t.type == TOPIC]
+        reached += [managed_arns[a] for a in trace.arns if a in managed_arns]
+        others = [a for a in trace.arns if a not in managed_arns]
+        non_topics = [r for r in trace.resources.values() if r.type != TOPIC]
+        if others or non_topics or any(heard[t.address] for t in reached):
+            continue
+        if trace.opaque or not reached:
+            continue
+        silent = ", ".join(sorted({t.address for t in reached}))
+        name = alarm.values.get("alarm_name") or alarm.address
+        problems.append(
+            (
+                alarm,
+                f"alarm {name} notifies only {silent}, which nobody hears (no SNS subscription or "
+                "Chatbot channel in this plan): add a critical or warning target under "
+                "notifications in config/environments/<env>.yaml, or an existing topic",
+            )
+        )
+    return problems

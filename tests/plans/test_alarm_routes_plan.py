@@ -1,0 +1,86 @@
+"""Alarms reach people in every environment's plan: each alarm topic carries its severity's targets
+from the catalog, and PLAT_PLAN_8 finds no alarm whose actions end at a topic nobody hears."""
+
+from __future__ import annotations
+
+import pytest
+
+from platformctl.catalog.base import ENV_NAMES
+from platformctl.catalog.notifications import SEVERITIES
+from platformctl.paths import ENVS_DIR
+from platformctl.policy.alarm_routes import AlarmTracer, alarms_reach_someone
+from platformctl.policy.planindex import PlanIndex
+from tests.plans.reading import resources_of_type
+
+pytestmark = pytest.mark.terraform
+
+ROLES = ("central", "api", "data")
+
+
+def _index(env_plans, env: str) -> PlanIndex:
+    return PlanIndex(env_plans[env], root_dir=ENVS_DIR / env, label=env)
+
+
+def _topic_module(role: str, severity: str) -> str:
+    return (
+        f"module.platform.module.{role}_alarms."
+        if severity == "critical"
+        else (f"module.platform.module.{role}_warning_alarms.")
+    )
+
+
+@pytest.mark.parametrize("env", ENV_NAMES)
+def test_plat_plan_8_finds_no_silent_alarm(env_plans, env: str) -> None:
+    index = _index(env_plans, env)
+    assert index.of_type("aws_cloudwatch_metric_alarm")
+    assert [(alarm.address, message) for alarm, message in alarms_reach_someone(index)] == []
+
+
+@pytest.mark.parametrize("env", ENV_NAMES)
+def test_every_alarm_topic_has_its_severitys_subscriptions(env_plans, catalog, env: str) -> None:
+    notifications = catalog.environment(env).notifications
+    for role in ROLES:
+        for severity in SEVERITIES:
+            targets = notifications.targets(severity)
+            wanted = sorted(
+                [("email", str(a)) for a in targets.emails] + [("https", u) for u in targets.https_endpoints]
+            )
+            under = _topic_module(role, severity)
+            subscriptions = resources_of_type(env_plans[env], "aws_sns_topic_subscription", under)
+            assert sorted((s["values"]["protocol"], s["values"]["endpoint"]) for s in subscriptions) == wanted
+            (topic,) = resources_of_type(env_plans[env], "aws_sns_topic", under)
+            suffix = "alarms" if severity == "critical" else f"{severity}-alarms"
+            assert topic["values"]["name"] == f"{env}-{role}-{suffix}"
+
+
+def test_every_prod_alarm_has_a_subscription_or_target_behind_it(env_plans) -> None:
+    """The issue's bar: in prod, each alarm's actions trace to a topic of the plan that has a subscription
+    (or to a target outside the plan); none is left unjudged or without actions."""
+    index = _index(env_plans, "prod")
+    tracer = AlarmTracer(index)
+    alarms = index.of_type("aws_cloudwatch_metric_alarm")
+    subscribed = {
+        topic.address
+        for topic in index.of_type("aws_sns_topic")
+        if any(
+            topic.address in {r.address for r in index.references(s, "topic_arn")}
+            for s in index.of_type("aws_sns_topic_subscription")
+        )
+    }
+    assert len(alarms) >= 25
+    for alarm in alarms:
+        trace = tracer.actions(alarm)
+        topics = {address for address, r in trace.resources.items() if r.type == "aws_sns_topic"}
+        assert not trace.opaque, alarm.address
+        assert topics or trace.arns, f"{alarm.address} has no action"
+        assert trace.arns or topics <= subscribed, f"{alarm.address} reaches only {topics - subscribed}"
+
+
+@pytest.mark.parametrize("env", ENV_NAMES)
+def test_only_source_account_forwarder_alarms_lack_actions(env_plans, env: str) -> None:
+    """Forwarders in source accounts (alias rollout) have no alarm topic of their own: their alarms have
+    no actions, which PLAT_PLAN_8 does not judge. Everything in the platform's own accounts has actions."""
+    index = _index(env_plans, env)
+    tracer = AlarmTracer(index)
+    without = [a.address for a in index.of_type("aws_cloudwatch_metric_alarm") if not tracer.actions(a).resources]
+    assert all(address.startswith("module.forwarder_") for address in without), without
