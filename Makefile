@@ -188,13 +188,15 @@ drift: toolchain ## Plan ENV against its real state with -detailed-exitcode; exi
 	$(CLI) ci drift $(ENV)
 
 # The parts the pipeline's jobs call (.gitlab-ci.yml); each also runs on a workstation.
-.PHONY: ci-plan ci-image-tag ci-image-check ci-codequality ci-mr-notes
+.PHONY: ci-plan ci-plans-cached ci-image-tag ci-image-check ci-codequality ci-mr-notes
 ci-plan: toolchain ## Plan ENV once into build/ENV/ (OFFLINE=1: through the plan cache, as make policy and the tests read it)
 	$(CLI) ci plan $(ENV) $(OFFLINE_FLAG)
 ci-image-tag: venv ## Write the runner image's tag (digest of ci/Dockerfile + lock files) into .gitlab-ci.yml
 	$(CLI) ci image-tag
 ci-image-check: venv ## Fail if .gitlab-ci.yml's RUNNER_IMAGE_TAG is not the digest of the image's inputs
 	$(CLI) ci image-tag --check
+ci-plans-cached: venv ## Fail unless the plan cache holds today's OFFLINE plan of every env (CI: plan-tests)
+	$(CLI) ci cached-plans $(POLICY_ENVS)
 ci-codequality: venv ## build/policy/gates.json -> build/policy/codequality.json (GitLab Code Quality)
 	$(CLI) ci codequality
 MR_NOTE_ENVS ?= dev staging prod

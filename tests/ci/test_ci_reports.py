@@ -148,3 +148,14 @@ def test_plans_from_is_exclusive_with_plan(tmp_path: Path) -> None:
     assert "either --plan or --plans-from" in str(result.exception)
     result = runner.invoke(policy_commands.group, ["run", "--env", "dev"])
     assert "--env only selects plans with --plans-from" in str(result.exception)
+
+
+def test_cached_plans_fails_on_a_missing_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from platformctl import plancache
+
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "dev" / "plan.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(plancache, "cached_plan", lambda env: tmp_path / env / "plan.json")
+    assert CliRunner().invoke(ci_group, ["cached-plans", "dev"]).exit_code == 0
+    result = CliRunner().invoke(ci_group, ["cached-plans", "dev", "prod"])
+    assert result.exit_code != 0 and "no cached OFFLINE plan for the current inputs of prod" in str(result.exception)

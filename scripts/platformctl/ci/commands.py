@@ -183,6 +183,25 @@ def plan(env: str, offline: bool) -> None:
     console.print(f"ci plan: {env}: planned against its real state -> {_rel(runner.build)}/plan.json")
 
 
+@group.command("cached-plans")
+@click.argument("envs", nargs=-1, required=True)
+def cached_plans(envs: tuple[str, ...]) -> None:
+    """Fail unless the plan cache holds today's OFFLINE plan of every ENV (plan-tests: the plan jobs' artifacts).
+
+    The plan-JSON tests would otherwise plan a missing environment themselves, silently, a second time."""
+    from platformctl import plancache
+
+    for env in envs:
+        _check_env(env)
+    missing = [env for env in envs if not plancache.cached_plan(env).is_file()]
+    if missing:
+        raise PlatformError(
+            f"no cached OFFLINE plan for the current inputs of {', '.join(missing)}: the plan jobs' artifacts are "
+            f"missing, the inputs changed since they planned, or PLAN_OFFLINE=0 (real plans are not cached)"
+        )
+    console.print(f"cached OFFLINE plans of {', '.join(envs)} match the current inputs: nothing will be planned again")
+
+
 @group.command("image-tag")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if RUNNER_IMAGE_TAG is stale.")
 def image_tag(check: bool) -> None:
