@@ -174,7 +174,7 @@ portal-tools:
 	@[ "$(REDOCLY_FOUND)" = "$(REDOCLY_PINNED)" ] || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 portal: venv portal-tools ## Build the developer portal (APIs, tables, routing, warehouse, topology, search) into build/portal/
 	$(CLI) portal build
-test-portal: venv portal-tools ## Browser tests of the portal in headless Chromium; screenshots in build/portal/screenshots/
+test-portal: venv portal-tools ## The portal's tests: page data, api new, and headless Chromium over the site (screenshots in build/portal/screenshots/)
 	$(PYTEST) tests/portal -p no:cacheprovider
 
 # -- CI --------------------------------------------------------------------------------------------
