@@ -11,7 +11,16 @@ from platformctl.openapi.model import Finding, Severity
 from platformctl.planjson import Plan
 from platformctl.portal import render, search
 from platformctl.portal.build import site_of
-from platformctl.portal.pages import api_module, api_pages, column_rows, lint_status, plan_summary, table_pages
+from platformctl.portal.pages import (
+    LAKEHOUSE_MODULE,
+    api_module,
+    api_pages,
+    column_rows,
+    lint_status,
+    plan_summary,
+    routing_query,
+    table_pages,
+)
 from platformctl.portal.pricing import warehouse_environments
 from platformctl.portal.routing import routing_environment, routing_environments
 from platformctl.portal.sources import EnvironmentState, PortalInputs
@@ -248,3 +257,35 @@ def test_api_page_shows_the_bootstrap_commands(portal_inputs: PortalInputs) -> N
         html = render.site_pages(site)[api.url]
         assert f"platformctl api new {api.name} --owner {api.owner}" in html
         assert f"make lint-openapi SPEC=config/apis/specs/{api.name}.yaml" in html
+
+
+def test_table_page_shows_the_planned_jq_routing_query(portal_inputs: PortalInputs) -> None:
+    stream = next(iter(portal_inputs.environments["local"].lakehouse.streams))
+    query = '{destinationTableName: (if .type.event == "x" then "x" else "y" end)}'
+    after = {
+        "iceberg_configuration": [
+            {
+                "processing_configuration": [
+                    {
+                        "processors": [
+                            {
+                                "parameters": [
+                                    {"parameter_name": "JsonParsingEngine", "parameter_value": "JQ-1.6"},
+                                    {"parameter_name": "MetadataExtractionQuery", "parameter_value": query},
+                                ]
+                            }
+                        ]
+                    }
+                ]
+            }
+        ]
+    }
+    address = f'{LAKEHOUSE_MODULE}.aws_kinesis_firehose_delivery_stream.this["{stream}"]'
+    plan = Plan.of(
+        {"format_version": "1.2", "resource_changes": [_change(address, LAKEHOUSE_MODULE, ["create"], after)]}
+    )
+    assert routing_query(plan, stream) == query
+    assert routing_query(plan, "another-stream") is None
+    inputs = dataclasses.replace(portal_inputs, states={"local": EnvironmentState(plan=plan, plan_file="plan.json")})
+    views = [v for page in table_pages(inputs) for v in page.environments if v.env == "local" and v.stream == stream]
+    assert views and all(v.routing_query == query for v in views)

@@ -293,12 +293,35 @@ def column_rows(name: str, parsed: IcebergType, comment: str = "", depth: int = 
     return rows
 
 
+def _find_parameter(value: Any, name: str) -> str | None:
+    """The value of processor parameter `name` anywhere in a planned resource."""
+    if isinstance(value, dict):
+        if value.get("parameter_name") == name and isinstance(value.get("parameter_value"), str):
+            return value["parameter_value"]
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            found = _find_parameter(item, name)
+            if found is not None:
+                return found
+    return None
+
+
+def routing_query(plan: Plan | None, stream: str) -> str | None:
+    """The JQ metadata-extraction query the module renders for `stream`, from the plan (None without one)."""
+    if plan is None:
+        return None
+    change = plan.by_address.get(f'{LAKEHOUSE_MODULE}.aws_kinesis_firehose_delivery_stream.this["{stream}"]')
+    return None if change is None else _find_parameter(change.after, "MetadataExtractionQuery")
+
+
 @dataclass(frozen=True)
 class TableEnvironmentView:
     env: str
     stream: str
     stream_name: str | None  # the deployed name, from outputs
     route: str  # in words
+    routing_query: str | None  # the JQ expression Firehose evaluates, from the plan
     buffering: str
     retry_seconds: int
     error_prefix: str
@@ -362,6 +385,7 @@ def table_pages(inputs: PortalInputs) -> list[TablePage]:
                     stream=stream_key,
                     stream_name=(lakehouse.get("stream_names") or {}).get(stream_key),
                     route=route_in_words(stream, entry.table),
+                    routing_query=routing_query(state.plan, stream_key),
                     buffering=f"{stream.buffering_size_mib} MiB or {stream.buffering_interval_seconds} s, "
                     "whichever comes first",
                     retry_seconds=stream.retry_duration_seconds,
