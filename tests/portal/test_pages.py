@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
+
+import pytest
 
 from platformctl.catalog import Catalog
 from platformctl.catalog.streams import parse_type
@@ -289,3 +292,20 @@ def test_table_page_shows_the_planned_jq_routing_query(portal_inputs: PortalInpu
     inputs = dataclasses.replace(portal_inputs, states={"local": EnvironmentState(plan=plan, plan_file="plan.json")})
     views = [v for page in table_pages(inputs) for v in page.environments if v.env == "local" and v.stream == stream]
     assert views and all(v.routing_query == query for v in views)
+
+
+def test_the_build_never_replaces_a_directory_that_is_not_a_portal(tmp_path: Path) -> None:
+    from platformctl.errors import UsageError
+    from platformctl.portal.build import MARKER, check_replaceable
+
+    precious = tmp_path / "home"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(UsageError, match="not a portal build"):
+        check_replaceable(precious)
+    check_replaceable(tmp_path / "absent")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    check_replaceable(empty)
+    (precious / MARKER).write_text("", encoding="utf-8")
+    check_replaceable(precious)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from platformctl.errors import UsageError
 from platformctl.openapi.template import lint_values, scan_and_render
 from platformctl.portal import render, search, tools
 from platformctl.portal.pages import api_pages, table_pages
@@ -63,8 +64,20 @@ def _write(base: Path, relative: str, content: str) -> None:
     path.write_text(content, encoding="utf-8")
 
 
+# Marks a directory as a portal build: only such a directory (or an empty one) is ever replaced.
+MARKER = ".portal-build"
+
+
+def check_replaceable(output: Path) -> None:
+    if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not (output / MARKER).is_file())):
+        raise UsageError(
+            f"refusing to replace {output}: it is not a portal build (no {MARKER}); choose another --output"
+        )
+
+
 def build_site(root: Path, config_dir: Path, build_dir: Path, output: Path) -> BuildReport:
     started = time.perf_counter()
+    check_replaceable(output)
     inputs = gather(root, config_dir, build_dir)
     site = site_of(inputs, datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -74,6 +87,7 @@ def build_site(root: Path, config_dir: Path, build_dir: Path, output: Path) -> B
         for relative, html in {**pages, **render.static_files()}.items():
             _write(staging, relative, html)
         _write(staging, "search.json", search.index_json(site.search))
+        _write(staging, MARKER, "Built by `platformctl portal build`; the next build replaces this directory.\n")
         _write(staging, "search-index.js", search.index_script(site.search))
         for env_name, env in inputs.environments.items():
             dot_source = topology(env).dot(f"{env_name}: accounts, resources and flows")
