@@ -39,6 +39,19 @@ def platform(private_emulator: Emulator) -> Emulator:
     return create_stream_and_tables(private_emulator)
 
 
+def tls_only_policy(bucket: str) -> dict:
+    """The statements modules/firehose-iceberg/storage.tf puts on its buckets."""
+    resources = [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": resources}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {**deny, "Sid": "DenyInsecureTransport", "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+            {**deny, "Sid": "DenyTlsOlderThan12", "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}}},
+        ],
+    }
+
+
 def create_stream_and_tables(
     session_emulator: Emulator,
     *,
@@ -55,8 +68,10 @@ def create_stream_and_tables(
     s3, glue, logs, firehose = (_client(s, session_emulator) for s in ("s3", "glue", "logs", "firehose"))
     config = {"LocationConstraint": REGION}
     if stream == "s":
-        s3.create_bucket(Bucket="warehouse", CreateBucketConfiguration=config)
-        s3.create_bucket(Bucket="errors", CreateBucketConfiguration=config)
+        for bucket in ("warehouse", "errors"):
+            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration=config)
+            # The module's TLS-only policy: moto ignores its conditions unless the emulator evaluates them.
+            s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(tls_only_policy(bucket)))
         glue.create_database(DatabaseInput={"Name": DB})
     for table in tables:
         glue.create_table(

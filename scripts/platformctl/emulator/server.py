@@ -15,6 +15,7 @@ import threading
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
+from platformctl.emulator import s3_transport_conditions
 from platformctl.emulator.compat import CompatMiddleware
 from platformctl.emulator.firehose_delivery import FirehoseIcebergEngine
 
@@ -26,6 +27,7 @@ def main() -> None:
     args = parser.parse_args()
     # AWS-managed policies (e.g. AmazonAPIGatewayPushToCloudWatchLogs) must exist to be attached.
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    s3_transport_conditions.install()
     engine = FirehoseIcebergEngine(f"http://{args.host}:{args.port}")
     app = CompatMiddleware(DomainDispatcherApplication(create_backend_app), firehose=engine)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
