@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from platformctl.catalog import resolve
 from platformctl.catalog.base import ENV_NAMES
 from tests.plans.reading import UNKNOWN, only, planned_changes, resources_of_type
 
@@ -42,15 +43,25 @@ def test_prod_rolls_out_by_stackset_with_a_constant_resource_count(env_plans, ca
 @pytest.mark.parametrize("env", ["local", "dev", "staging"])
 def test_alias_mode_has_one_forwarder_per_source_account(env_plans, catalog, env: str) -> None:
     sources = catalog.environment(env).accounts.sources
+    # One per account in the home Region, plus one per other forwarder Region (event_sources.forwarder_regions).
+    extra = [r.replace("-", "_") for r in resolve(catalog, env).extra_forwarder_regions]
     rules = resources_of_type(env_plans[env], "aws_cloudwatch_event_rule", "module.forwarder_")
     modules = sorted(".".join(r["address"].split(".")[:2]) for r in rules)
-    assert modules == sorted(f"module.forwarder_{account}" for account in sources)
+    expected = [
+        f"module.forwarder_{account}{suffix}" for account in sources for suffix in ["", *(f"_{r}" for r in extra)]
+    ]
+    assert modules == sorted(expected)
     assert resources_of_type(env_plans[env], "aws_cloudformation_stack_set") == []
 
 
-@pytest.mark.parametrize(("env", "condition_key"), [
-    ("dev", "aws:PrincipalOrgID"), ("prod", "aws:PrincipalOrgID"), ("staging", "aws:PrincipalOrgPaths"),
-])
+@pytest.mark.parametrize(
+    ("env", "condition_key"),
+    [
+        ("dev", "aws:PrincipalOrgID"),
+        ("prod", "aws:PrincipalOrgID"),
+        ("staging", "aws:PrincipalOrgPaths"),
+    ],
+)
 def test_bus_policy_is_scoped_to_the_organization(env_plans, env: str, condition_key: str) -> None:
     policy = json.loads(only(env_plans[env], "aws_cloudwatch_event_bus_policy", BUS)["values"]["policy"])
     for statement in policy["Statement"]:

@@ -12,7 +12,7 @@ from platformctl.eventing.policy import bus_policy_document
 from platformctl.eventing.synthetic import CASES
 from platformctl.paths import ROOT
 from platformctl.verify import eventing as verify_eventing
-from platformctl.verify.apis import spec_operations, spec_validators
+from platformctl.verify.apis import spec_keyed, spec_operations, spec_validators
 from platformctl.verify.model import CheckResult, Status
 from platformctl.verify.runner import VerifyOptions, output_values, verify_environment
 from tests.verify.fakes import (
@@ -58,6 +58,7 @@ def deployment(inputs: EnvironmentInputs) -> tuple[dict[str, Any], dict[str, Any
                 tracing=settings["xray_tracing_enabled"],
             ),
             spec_validators(spec, api.template_vars),
+            spec_keyed(spec, api.template_vars),
         )
     lake = inputs.lakehouse.model_dump()
     stream_names = {name: f"{ENV}-{name}" for name in lake["streams"]}

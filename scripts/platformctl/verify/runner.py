@@ -72,6 +72,13 @@ def _api_checks(
         )
         yield run_guarded(
             group,
+            f"{api['rest_api_name']}: API keys",
+            lambda api=api, spec_text=spec_text, template_vars=template_vars: apis.check_api_keys_required(
+                apigateway, api, spec_text, template_vars, emulator=inputs.emulator
+            ),
+        )
+        yield run_guarded(
+            group,
             f"{api['rest_api_name']}: stage",
             lambda api=api, key=key: apis.check_stage(apigateway, api, intended[key]),
         )
