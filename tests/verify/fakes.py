@@ -23,6 +23,7 @@ class FakeApiGateway:
         operations: set[tuple[str, str]],
         stage: dict[str, Any],
         validators: dict[tuple[str, str], Any] | None = None,
+        keyed: set[tuple[str, str]] | None = None,
     ) -> None:
         by_path: dict[str, dict[str, Any]] = {"/": {}}
         for path, method in operations:
@@ -37,6 +38,7 @@ class FakeApiGateway:
         self.stage = stage
         # (path, METHOD) -> apis.Validator or None: what each method carries (get_method/get_request_validators).
         self.validators = validators or {}
+        self.keyed = keyed or set()  # (path, METHOD) deployed with apiKeyRequired
         declared = {v.name: v for v in self.validators.values() if v is not None}
         self.validator_items = [
             {
@@ -56,7 +58,11 @@ class FakeApiGateway:
 
     def get_method(self, *, restApiId: str, resourceId: str, httpMethod: str) -> dict[str, Any]:
         validator = self.validators.get((resourceId, httpMethod))
-        return {"httpMethod": httpMethod, **({"requestValidatorId": f"v-{validator.name}"} if validator else {})}
+        return {
+            "httpMethod": httpMethod,
+            "apiKeyRequired": (resourceId, httpMethod) in self.keyed,
+            **({"requestValidatorId": f"v-{validator.name}"} if validator else {}),
+        }
 
     def get_stage(self, *, restApiId: str, stageName: str) -> dict[str, Any]:
         return self.stage

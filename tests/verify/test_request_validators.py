@@ -110,3 +110,50 @@ def test_a_spec_without_validators_is_skipped(apigateway: Any) -> None:
     spec = "openapi: 3.0.3\npaths:\n  /a:\n    get: {}\n"
     result = apis.check_request_validators(apigateway, record("unused"), spec, {})
     assert result.status is Status.SKIP
+
+
+def keyed_api(client: Any, operations: set[apis.Operation], keyed: set[apis.Operation]) -> str:
+    api_id = client.create_rest_api(name="local-orders")["id"]
+    resources = {"/": next(r["id"] for r in client.get_resources(restApiId=api_id)["items"])}
+    for path, method in sorted(operations, key=lambda op: op[0].count("/")):
+        parts = path.strip("/").split("/")
+        for depth in range(1, len(parts) + 1):
+            sub = "/" + "/".join(parts[:depth])
+            if sub not in resources:
+                parent = resources["/" + "/".join(parts[: depth - 1]) if depth > 1 else "/"]
+                resources[sub] = client.create_resource(restApiId=api_id, parentId=parent, pathPart=parts[depth - 1])[
+                    "id"
+                ]
+        client.put_method(
+            restApiId=api_id,
+            resourceId=resources[path],
+            httpMethod=method,
+            authorizationType="NONE",
+            apiKeyRequired=(path, method) in keyed,
+        )
+    return api_id
+
+
+def test_keyed_operations_deployed_with_api_key_required_pass(apigateway: Any, catalog: Catalog) -> None:
+    text, variables, wanted = orders(catalog)
+    keyed = apis.spec_keyed(text, variables)
+    assert ("/orders", "POST") in keyed and ("/orders/health", "GET") not in keyed
+    result = apis.check_api_keys_required(
+        apigateway, record(keyed_api(apigateway, set(wanted), keyed)), text, variables
+    )
+    assert result.status is Status.PASS and result.reason == f"{len(keyed)} of {len(wanted)} method(s) require a key"
+
+
+def test_a_keyed_operation_deployed_without_the_key_requirement_fails(apigateway: Any, catalog: Catalog) -> None:
+    text, variables, wanted = orders(catalog)
+    keyed = apis.spec_keyed(text, variables)
+    api_id = keyed_api(apigateway, set(wanted), (keyed - {("/orders", "GET")}) | {("/orders/health", "GET")})
+    result = apis.check_api_keys_required(apigateway, record(api_id), text, variables)
+    assert result.status is Status.FAIL
+    assert result.details == (
+        "GET /orders: apiKeyRequired is False, the spec says True",
+        "GET /orders/health: apiKeyRequired is True, the spec says False",
+    )
+    nothing = keyed_api(apigateway, set(wanted), set())
+    skipped = apis.check_api_keys_required(apigateway, record(nothing), text, variables, emulator=True)
+    assert skipped.status is Status.SKIP and "does not import API-key requirements" in skipped.reason

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from platformctl.api.keynames import keyed_operations
 from platformctl.openapi.rules_platform import VALIDATOR_KEY, VALIDATORS_KEY
 from platformctl.openapi.template import lint_values, scan_and_render
 from platformctl.verify.model import CheckResult
@@ -186,6 +187,18 @@ def spec_validators(spec_text: str, template_vars: Mapping[str, str]) -> dict[Op
     return wanted
 
 
+def deployed_methods(apigateway: Any, rest_api_id: str) -> dict[Operation, dict[str, Any]]:
+    """get_method of every deployed method, by (path, METHOD)."""
+    found: dict[Operation, dict[str, Any]] = {}
+    for page in apigateway.get_paginator("get_resources").paginate(restApiId=rest_api_id):
+        for resource in page.get("items", []):
+            for method in resource.get("resourceMethods") or {}:
+                found[(resource["path"], method)] = apigateway.get_method(
+                    restApiId=rest_api_id, resourceId=resource["id"], httpMethod=method
+                )
+    return found
+
+
 def deployed_validators(apigateway: Any, rest_api_id: str) -> dict[Operation, Validator | None]:
     """The validator each deployed method carries (get_method's requestValidatorId), None where none."""
     validators = {
@@ -195,14 +208,10 @@ def deployed_validators(apigateway: Any, rest_api_id: str) -> dict[Operation, Va
         for page in apigateway.get_paginator("get_request_validators").paginate(restApiId=rest_api_id)
         for item in page.get("items", [])
     }
-    found: dict[Operation, Validator | None] = {}
-    for page in apigateway.get_paginator("get_resources").paginate(restApiId=rest_api_id):
-        for resource in page.get("items", []):
-            for method in resource.get("resourceMethods") or {}:
-                detail = apigateway.get_method(restApiId=rest_api_id, resourceId=resource["id"], httpMethod=method)
-                validator_id = detail.get("requestValidatorId")
-                found[(resource["path"], method)] = validators.get(validator_id) if validator_id else None
-    return found
+    return {
+        operation: validators.get(detail["requestValidatorId"]) if detail.get("requestValidatorId") else None
+        for operation, detail in deployed_methods(apigateway, rest_api_id).items()
+    }
 
 
 def check_request_validators(
@@ -239,3 +248,40 @@ def check_request_validators(
         return CheckResult.failed(GROUP, name, f"{len(problems)} of {checked} method(s) differ", tuple(problems))
     validated = sum(1 for operation, v in wanted.items() if v and operation in deployed)
     return CheckResult.passed(GROUP, name, f"{checked} method(s) as specified, {validated} with a validator")
+
+
+def spec_keyed(spec_text: str, template_vars: Mapping[str, str]) -> set[Operation]:
+    """(path, METHOD) of the operations whose security lists the x-api-key scheme."""
+    _, rendered = scan_and_render(spec_text, lint_values(template_vars))
+    return {(path, method) for method, path in (op.split(" ", 1) for op in keyed_operations(yaml.safe_load(rendered)))}
+
+
+def check_api_keys_required(
+    apigateway: Any,
+    api: Mapping[str, Any],
+    spec_text: str,
+    template_vars: Mapping[str, str],
+    *,
+    emulator: bool = False,
+) -> CheckResult:
+    """Exactly the operations whose security lists the x-api-key scheme are deployed with apiKeyRequired."""
+    name = f"{api['rest_api_name']}: API keys required as {api['spec_path']} says"
+    keyed = spec_keyed(spec_text, template_vars)
+    deployed = {
+        op: bool(detail.get("apiKeyRequired"))
+        for op, detail in deployed_methods(apigateway, api["rest_api_id"]).items()
+    }
+    if emulator and keyed and not any(deployed.values()):
+        return CheckResult.skipped(
+            GROUP,
+            name,
+            "the emulator (moto) does not import API-key requirements from the OpenAPI body; checked on real AWS",
+        )
+    wrong = sorted(op for op, required in deployed.items() if required != (op in keyed))
+    if wrong:
+        details = tuple(
+            f"{method} {path}: apiKeyRequired is {deployed[(path, method)]}, the spec says {(path, method) in keyed}"
+            for path, method in wrong
+        )
+        return CheckResult.failed(GROUP, name, f"{len(wrong)} of {len(deployed)} method(s) differ", details)
+    return CheckResult.passed(GROUP, name, f"{sum(deployed.values())} of {len(deployed)} method(s) require a key")
