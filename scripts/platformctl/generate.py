@@ -141,11 +141,7 @@ PLATFORM_CALLS = (
         variable="apis",
         provider="api",
         for_each=True,
-        supplied={
-            "name_prefix": "${var.environment}",
-            "alarm_topic_arn": "${module.api_alarms.topic_arn}",
-            "additional_alarm_actions": "${var.alarm_topics.api.critical.additional_alarm_topic_arns}",
-        },
+        supplied={"name_prefix": "${var.environment}", "alarm_topic_arn": "${module.api_alarms.topic_arn}"},
         overrides={
             "spec_path": "${path.module}/../../${each.value.spec_path}",
             "tags": "${merge(var.tags, each.value.tags)}",
@@ -167,7 +163,6 @@ PLATFORM_CALLS = (
             "name_prefix": "${var.environment}",
             "tags": "${var.tags}",
             "alarm_topic_arn": "${module.data_alarms.topic_arn}",
-            "additional_alarm_actions": "${var.alarm_topics.data.critical.additional_alarm_topic_arns}",
             "lake_formation_grants_enabled": f"${{!{SUBSET}}}",
         },
     ),
@@ -181,7 +176,6 @@ PLATFORM_CALLS = (
             "name_prefix": "${var.environment}",
             "tags": "${var.tags}",
             "alarm_topic_arn": "${module.data_alarms.topic_arn}",
-            "additional_alarm_actions": "${var.alarm_topics.data.critical.additional_alarm_topic_arns}",
             "lakehouse": {
                 "glue_database_name": "${module.lakehouse.glue_database_name}",
                 "glue_database_arn": "${module.lakehouse.glue_database_arn}",
@@ -205,7 +199,6 @@ PLATFORM_CALLS = (
             "name_prefix": "${var.environment}",
             "tags": "${var.tags}",
             "alarm_topic_arn": "${module.central_alarms.topic_arn}",
-            "additional_alarm_actions": "${var.alarm_topics.central.critical.additional_alarm_topic_arns}",
         },
     ),
     # platform_organization_trail: one organization trail in the central account, the delegated
