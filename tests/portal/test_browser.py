@@ -90,6 +90,14 @@ def _text(driver) -> str:  # type: ignore[no-untyped-def]
     return driver.find_element("tag name", "body").text
 
 
+def _summaries(spec_path: str) -> list[str]:
+    """The operations' summaries as the spec writes them (one `summary:` line each)."""
+    from platformctl.openapi.source import read_spec
+
+    text = read_spec(str(ROOT / spec_path))
+    return [line.split("summary:", 1)[1].strip() for line in text.splitlines() if line.strip().startswith("summary:")]
+
+
 def test_every_api_page_renders_owner_environments_urls_and_auth(browser, catalog: Catalog) -> None:
     for entry in catalog.apis:
         _open(browser, f"apis/{entry.name}/index.html")
@@ -105,6 +113,9 @@ def test_every_api_page_renders_owner_environments_urls_and_auth(browser, catalo
             for tier in settings.usage_plans:
                 assert tier in section
         assert "passes" in browser.find_element("id", "lint-verdict").text
+        listed = browser.find_element("css selector", "table.operations").text
+        for summary in _summaries(entry.spec_path):
+            assert summary in listed
         assert f"platformctl api new {entry.name} --owner {entry.owner}" in text
         _shot(browser, f"api-{entry.name}")
 
@@ -141,12 +152,9 @@ def _network_requests_not_blocked(driver, settle: float = 5.0) -> list[str]:  # 
 
 
 def test_every_api_reference_is_rendered_by_redoc_without_the_network(browser, catalog: Catalog) -> None:
-    from platformctl.openapi.source import read_spec
-
     for entry in catalog.apis:
         _open(browser, f"apis/{entry.name}/reference.html")
-        spec = read_spec(str(ROOT / entry.spec_path))
-        summaries = [line.split("summary:", 1)[1].strip() for line in spec.splitlines() if "summary:" in line]
+        summaries = _summaries(entry.spec_path)
         deadline = time.monotonic() + 15
         while summaries[0] not in _text(browser) and time.monotonic() < deadline:
             time.sleep(0.2)

@@ -20,6 +20,7 @@ from platformctl.portal.pages import (
     api_pages,
     column_rows,
     lint_status,
+    operations,
     plan_summary,
     routing_query,
     table_pages,
@@ -309,3 +310,53 @@ def test_the_build_never_replaces_a_directory_that_is_not_a_portal(tmp_path: Pat
     check_replaceable(empty)
     (precious / MARKER).write_text("", encoding="utf-8")
     check_replaceable(precious)
+
+
+def test_operations_say_what_a_caller_needs_per_operation() -> None:
+    spec = {
+        "components": {
+            "securitySchemes": {
+                "lambda-authorizer": {
+                    "type": "apiKey",
+                    "name": "Authorization",
+                    "x-amazon-apigateway-authtype": "custom",
+                },
+                "api_key": {"type": "apiKey", "name": "x-api-key", "in": "header"},
+            }
+        },
+        "paths": {
+            "/a": {
+                "get": {
+                    "operationId": "getA",
+                    "summary": "Read A.",
+                    "security": [{"lambda-authorizer": [], "api_key": []}],
+                },
+                "post": {"operationId": "postA", "security": [{"lambda-authorizer": []}, {"api_key": []}]},
+            },
+            "/health": {"get": {"x-platform-public": {"reason": "probe"}}},
+            "/open": {"get": {}},
+        },
+    }
+    rows = {(row.method, row.path): row for row in operations(spec)}
+    assert rows[("GET", "/a")].access == (
+        "Lambda authorizer (lambda-authorizer) and API key of a usage tier in x-api-key (api_key)"
+    )
+    assert (
+        rows[("POST", "/a")].access
+        == "Lambda authorizer (lambda-authorizer) or API key of a usage tier in x-api-key (api_key)"
+    )
+    assert rows[("GET", "/health")].access == "public: probe"
+    assert rows[("GET", "/open")].access == "no security requirement"
+    assert rows[("GET", "/a")].operation_id == "getA" and rows[("GET", "/a")].summary == "Read A."
+
+
+def test_api_pages_list_every_operation_of_their_spec(portal_inputs: PortalInputs) -> None:
+    for page in api_pages(portal_inputs):
+        spec = portal_inputs.specs[page.spec_path]
+        expected = {
+            (method.upper(), path)
+            for path, item in spec["paths"].items()
+            for method in item
+            if method in ("get", "put", "post", "delete", "options", "head", "patch")
+        }
+        assert {(op.method, op.path) for op in page.operations} == expected

@@ -14,12 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from platformctl.errors import UsageError
-from platformctl.openapi.template import lint_values, scan_and_render
 from platformctl.portal import render, search, tools
 from platformctl.portal.pages import api_pages, table_pages
 from platformctl.portal.pricing import warehouse_environments
 from platformctl.portal.routing import routing_environments
-from platformctl.portal.sources import PortalInputs, gather
+from platformctl.portal.sources import PortalInputs, gather, rendered_spec
 from platformctl.portal.topology import topology
 
 
@@ -94,10 +93,8 @@ def build_site(root: Path, config_dir: Path, build_dir: Path, output: Path) -> B
             _write(staging, f"environments/topology-{env_name}.dot", dot_source)
             _write(staging, f"environments/topology-{env_name}.svg", tools.render_svg(dot_source))
         for entry in inputs.catalog.apis:
-            # The spec is a templatefile() template: render it with the linter's stand-ins so Redoc reads YAML.
-            _, rendered = scan_and_render(
-                (root / entry.spec_path).read_text(encoding="utf-8"), lint_values(entry.template_vars)
-            )
+            # The spec is a templatefile() template: rendered with the linter's stand-ins, Redoc reads YAML.
+            rendered = rendered_spec(root, entry.spec_path, entry.template_vars)
             spec = staging / "apis" / entry.name / "openapi.yaml"
             _write(staging, f"apis/{entry.name}/openapi.yaml", rendered)
             tools.build_reference(root, spec, spec.with_name("reference.html"), f"{entry.name} API reference")

@@ -118,6 +118,59 @@ class LintStatus:
 
 
 @dataclass(frozen=True)
+class OperationRow:
+    method: str
+    path: str
+    operation_id: str
+    summary: str
+    access: str  # who may call it, in words
+
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
+
+
+def _scheme_words(name: str, scheme: Any) -> str:
+    if not isinstance(scheme, Mapping):
+        return name
+    if scheme.get("x-amazon-apigateway-authtype") == "custom" or "x-amazon-apigateway-authorizer" in scheme:
+        return f"Lambda authorizer ({name})"
+    if scheme.get("type") == "apiKey":
+        return f"API key of a usage tier in {scheme.get('name', 'x-api-key')} ({name})"
+    return name
+
+
+def operations(spec: Mapping[str, Any]) -> tuple[OperationRow, ...]:
+    """Each operation and what a caller needs for it (API Gateway reads security per operation only)."""
+    schemes = (spec.get("components") or {}).get("securitySchemes") or spec.get("securityDefinitions") or {}
+    rows = []
+    for path, item in (spec.get("paths") or {}).items():
+        if not isinstance(item, Mapping):
+            continue
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, Mapping):
+                continue
+            public = op.get("x-platform-public")
+            if isinstance(public, Mapping):
+                access = f"public: {public.get('reason', '')}"
+            else:
+                requirements = [r for r in op.get("security") or [] if isinstance(r, Mapping)]
+                access = (
+                    " or ".join(
+                        " and ".join(_scheme_words(name, schemes.get(name)) for name in requirement) or "anyone"
+                        for requirement in requirements
+                    )
+                    or "no security requirement"
+                )
+            rows.append(
+                OperationRow(
+                    method.upper(), str(path), str(op.get("operationId", "")), str(op.get("summary", "")), access
+                )
+            )
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
 class ApiPage:
     name: str
     description: str
@@ -129,6 +182,7 @@ class ApiPage:
     environments: tuple[ApiEnvironmentView, ...]
     lint: LintStatus
     bootstrap_commands: tuple[str, ...]
+    operations: tuple[OperationRow, ...] = ()
 
     @property
     def url(self) -> str:
@@ -263,6 +317,7 @@ def _api_page(inputs: PortalInputs, entry: ApiEntry, views: tuple[ApiEnvironment
         environments=views,
         lint=lint_status(inputs.findings.get(entry.spec_path, [])),
         bootstrap_commands=bootstrap_commands(entry.name, entry.owner, base_paths[0] if base_paths else None),
+        operations=operations(inputs.specs.get(entry.spec_path) or {}),
     )
 
 

@@ -38,6 +38,8 @@ class PortalInputs:
     # Findings of the OpenAPI linter per spec path (repository-relative), as `make lint-openapi` reports them.
     findings: dict[str, list[Finding]] = field(default_factory=dict)
     prices: Mapping[str, Any] = field(default_factory=dict)
+    # Each catalog spec rendered with the linter's stand-ins and parsed by the linter's parser, by spec path.
+    specs: dict[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def state(self, env: str) -> EnvironmentState:
         return self.states.get(env, EnvironmentState())
@@ -84,6 +86,29 @@ def lint_findings(root: Path) -> dict[str, list[Finding]]:
     return by_spec
 
 
+def rendered_spec(root: Path, spec_path: str, template_vars: Mapping[str, str]) -> str:
+    """The spec as templatefile() would render it, with the linter's stand-ins for the platform's values."""
+    from platformctl.openapi.source import read_spec
+    from platformctl.openapi.template import lint_values, scan_and_render
+
+    return scan_and_render(read_spec(root / spec_path), lint_values(template_vars))[1]
+
+
+def parsed_specs(root: Path, catalog: Catalog) -> dict[str, Mapping[str, Any]]:
+    """Spec path -> document; a spec the parser refuses is left out (its page shows the linter's OAS001)."""
+    from platformctl.openapi.source import SpecParseError, parse
+
+    found: dict[str, Mapping[str, Any]] = {}
+    for entry in catalog.apis:
+        try:
+            data = parse(rendered_spec(root, entry.spec_path, entry.template_vars), is_json=False).data
+        except SpecParseError:
+            continue
+        if isinstance(data, dict):
+            found[entry.spec_path] = data
+    return found
+
+
 def gather(root: Path, config_dir: Path, build_dir: Path) -> PortalInputs:
     catalog = load_catalog(config_dir)
     environments = resolve_all(catalog)
@@ -93,4 +118,5 @@ def gather(root: Path, config_dir: Path, build_dir: Path) -> PortalInputs:
         states={env: environment_state(build_dir, env, root) for env in environments},
         findings=lint_findings(root),
         prices=load_prices(),
+        specs=parsed_specs(root, catalog),
     )
