@@ -360,3 +360,14 @@ def test_api_pages_list_every_operation_of_their_spec(portal_inputs: PortalInput
             if method in ("get", "put", "post", "delete", "options", "head", "patch")
         }
         assert {(op.method, op.path) for op in page.operations} == expected
+
+
+def test_search_finds_an_api_by_its_operations_and_a_table_by_a_nested_column(portal_inputs: PortalInputs) -> None:
+    site = site_of(portal_inputs, "now")
+    by_url = {entry.url: entry for entry in site.search}
+    for api in site.apis:
+        for op in api.operations:
+            assert op.operation_id in by_url[api.url].keywords
+    for table in site.tables:
+        for row in table.columns:
+            assert row.path in by_url[table.url].keywords

@@ -42,6 +42,7 @@ def entries(
                 + [v.base_path or "" for v in api.environments]
                 + [v.domain_name or "" for v in api.environments]
                 + [t.name for v in api.environments for t in v.tiers]
+                + [f"{op.operation_id} {op.path}" for op in api.operations]
             ),
         )
         for api in apis
