@@ -3,8 +3,10 @@
 Real environments use their S3 backend and the caller's AWS credentials. OFFLINE plans (any env)
 and the `local` env use the embedded emulator instead; for a real env that needs an override file
 that swaps the backend for a local one and points every provider alias at the emulator. The
-override lives only for the duration of the command, in a separate TF_DATA_DIR, and a real run
-refuses to start while one exists, so an offline run can never leak into a real one.
+override never enters envs/<env>: an offline run plans a shadow of the root under build/ (links to
+the root's files, plus the override), so a real run, a test reading the root or a second offline
+plan beside it never sees it. A real run still refuses to start while an override sits in the
+root (left by an older version of this tool).
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ class EnvRunner:
     def __post_init__(self) -> None:
         self.env = self.inputs.environment
         self.root = env_dir(self.env)
+        self.workdir = self.root  # where terraform runs: the root, or its offline shadow
         self.build = self.work_dir or env_build_dir(self.env)
         self.is_emulator_env = self.inputs.emulator
         # `local` is the emulator by definition; OFFLINE=1 there changes nothing.
@@ -142,20 +145,20 @@ class EnvRunner:
         offline_dir = self.build / "offline"
         # An offline plan describes the full intent from nothing: never reuse a previous state.
         shutil.rmtree(offline_dir, ignore_errors=True)
-        offline_dir.mkdir(parents=True)
-        override = self.root / OVERRIDE_NAME
-        override.write_text(dump_json(self.override_document()), encoding="utf-8")
+        shadow = shadow_root(self.root, offline_dir / "tree")
+        (shadow / OVERRIDE_NAME).write_text(dump_json(self.override_document()), encoding="utf-8")
+        self.workdir = shadow
         try:
             yield self
         finally:
-            override.unlink(missing_ok=True)
+            self.workdir = self.root
 
     # -- terraform -----------------------------------------------------------------------------
     def run(self, args: Sequence[str], *, capture: bool = False, check: bool = True,
             quiet: bool = False) -> subprocess.CompletedProcess[str]:
         cmd = [self.toolchain.terraform, *no_color_args(args, to_terminal=not (capture or quiet))]
         stdout = subprocess.PIPE if capture or quiet else None
-        result = subprocess.run(cmd, cwd=self.root, env=self.process_env(), text=True, stdout=stdout,
+        result = subprocess.run(cmd, cwd=self.workdir, env=self.process_env(), text=True, stdout=stdout,
                                 stderr=subprocess.PIPE if quiet else None, check=False)
         if check and result.returncode != 0:
             detail = f"\n{result.stderr.strip()}" if quiet and result.stderr else ""
@@ -221,6 +224,26 @@ class EnvRunner:
 
     def outputs(self) -> dict[str, Any]:
         return {name: value.get("value") for name, value in self.outputs_document().items()}
+
+
+def shadow_root(root: Path, tree: Path) -> Path:
+    """`root` (envs/<env>) mirrored at tree/envs/<env>: a link per file, the lock file copied (init
+    may rewrite it), and tree/modules and tree/config linked to the repo's, so the root's relative
+    paths (../../modules/platform, and the module's ../../config/... spec paths, whether resolved
+    lexically or through the links) land where they do from the real root."""
+    repo = root.parent.parent
+    shadow = tree / root.parent.name / root.name
+    shadow.mkdir(parents=True)
+    for name in ("modules", "config"):
+        (tree / name).symlink_to(repo / name, target_is_directory=True)
+    for path in sorted(root.iterdir()):
+        if not path.is_file() or path.name.startswith("terraform.tfstate") or "_override." in path.name:
+            continue
+        if path.name == ".terraform.lock.hcl":
+            shutil.copy2(path, shadow / path.name)
+        else:
+            (shadow / path.name).symlink_to(path)
+    return shadow
 
 
 def _have_aws_credentials() -> bool:

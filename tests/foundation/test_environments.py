@@ -15,7 +15,6 @@ from platformctl.catalog.base import ENV_NAMES
 from platformctl.emulator.control import Emulator
 from platformctl.paths import ENVS_DIR, ROOT
 from platformctl.tfrun import OVERRIDE_NAME, EnvRunner, TerraformError
-from platformctl.tfrun import OVERRIDE_NAME
 from platformctl.toolchain import Toolchain, render_cli_config
 
 
@@ -95,10 +94,7 @@ def test_env_roots_stay_thin(env: str) -> None:
                 "versions.tf"}
     if env != "local":
         expected.add("backend.tfbackend")
-    # An offline plan (policy, the plan-JSON tests) holds its override file in the root while it
-    # plans; in make test's lanes that plan may run beside this test.
-    transient = {"terraform.tfstate", "terraform.tfstate.backup", OVERRIDE_NAME}
-    assert set(files) - transient <= expected | {"forwarders.tf.json"}
+    assert set(files) - {"terraform.tfstate", "terraform.tfstate.backup"} <= expected | {"forwarders.tf.json"}
 
 
 def test_cli_config_uses_the_mirror_when_present(tmp_path: Path) -> None:
@@ -106,3 +102,23 @@ def test_cli_config_uses_the_mirror_when_present(tmp_path: Path) -> None:
     assert 'path    = "/opt/tf-plugins"' in mirrored and "direct {" in mirrored
     assert f'plugin_cache_dir   = "{tmp_path}"' in mirrored
     assert "provider_installation" not in render_cli_config(None, tmp_path)
+
+
+def test_an_offline_session_plans_a_shadow_and_never_writes_into_the_root(catalog, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    offline = runner(catalog, "prod", tmp_path, offline=True)
+    monkeypatch.setattr(offline, "preflight", lambda: None)  # no emulator needed to stage the shadow
+    before = sorted(p.name for p in (ENVS_DIR / "prod").iterdir())
+    with offline.session():
+        shadow = offline.workdir
+        assert shadow != offline.root and (shadow / OVERRIDE_NAME).is_file()
+        assert sorted(p.name for p in (ENVS_DIR / "prod").iterdir()) == before, "envs/prod is untouched"
+        linked = shadow / "platform.tf.json"
+        assert linked.is_symlink() and linked.resolve() == (ENVS_DIR / "prod" / "platform.tf.json").resolve()
+        lock = shadow / ".terraform.lock.hcl"
+        assert lock.is_file() and not lock.is_symlink(), "init may rewrite the lock: a copy, never the repo's"
+        # The root's relative paths land where they do from envs/prod, lexically and through the links.
+        assert (shadow / "../../modules/platform/main.tf").resolve() == (ROOT / "modules/platform/main.tf").resolve()
+        assert os.path.normpath(shadow / "../../config") != str(ROOT / "config")
+        assert Path(os.path.normpath(shadow / "../../config")).resolve() == (ROOT / "config").resolve()
+    assert offline.workdir == offline.root

@@ -134,7 +134,7 @@ def timed(
     start = time.perf_counter()
     process = subprocess.Popen(
         [runner.toolchain.terraform, *args],
-        cwd=runner.root,
+        cwd=runner.workdir,
         env=runner.process_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
