@@ -155,3 +155,20 @@ def test_revoke_with_the_wrong_tier_changes_nothing(aws: dict[str, Any], deploy:
     with pytest.raises(UsageError, match="is not on tier silver"):
         store(aws).revoke("acme", tier="silver")
     assert plan_key_ids(aws, deployment.plan_ids["gold"]) == [issued.key_id]
+
+
+def test_a_key_left_by_the_old_terraform_module_is_adopted_then_rotated(aws: dict[str, Any], deploy: Any) -> None:
+    """The old module named keys <env>-<api>-<name> like this tool: issue stores its value, revoke + issue rotates."""
+    deployment = deploy(aws["apigateway"], "dev", "orders", "live", ["gold"])
+    old = aws["apigateway"].create_api_key(name="dev-orders-acme", enabled=True)
+    aws["apigateway"].create_usage_plan_key(usagePlanId=deployment.plan_ids["gold"], keyId=old["id"], keyType="API_KEY")
+    (row,) = store(aws, ("gold",)).list()
+    assert (row.consumer, row.tier, row.key_id, row.secret_state) == ("acme", "gold", old["id"], "missing")
+    adopted = store(aws, ("gold",)).issue("acme", "gold")
+    assert not adopted.created and adopted.key_id == old["id"]
+    stored = json.loads(aws["secretsmanager"].get_secret_value(SecretId=adopted.secret_arn)["SecretString"])
+    assert stored["value"] == old["value"]
+    store(aws, ("gold",)).revoke("acme")
+    rotated = store(aws, ("gold",)).issue("acme", "gold")
+    assert rotated.created and rotated.key_id != old["id"]
+    assert plan_key_ids(aws, deployment.plan_ids["gold"]) == [rotated.key_id]
