@@ -222,12 +222,13 @@ def delivery_demo(
 ) -> DemoResult:
     """Send `count` generator records to every local stream, flush, wait for the commits, count the rows."""
     from platformctl.streaming.delivery import deliver
-    from platformctl.streaming.emulator_delivery import wait_delivered
+    from platformctl.streaming.emulator_delivery import status, wait_delivered
     from platformctl.streaming.lakehouse import open_env
     from platformctl.streaming.records import RecordGenerator, encode
 
     started = time.monotonic()
     target = open_env(inputs, endpoint_url, "demo")
+    before = status(endpoint_url)
     firehose = target.client("firehose")
     sent = 0
     for stream in target.lakehouse.streams:
@@ -238,6 +239,12 @@ def delivery_demo(
             raise PlatformError(f"{report.undelivered} of {count} records were not accepted by {stream}: {codes}")
         sent += report.delivered
     final = wait_delivered(endpoint_url, timeout)
+    failed = int(final["failed"]) - int(before["failed"])
+    if failed:
+        raise PlatformError(
+            f"{failed} of {sent} demo records were not committed to Iceberg (generator records always fit the "
+            "catalog's tables), see the error output and the emulator log"
+        )
     rows = {f"{c.table.database}.{c.table.table}": c.files.total for c in target.counts()}
     return DemoResult(
         sent, time.monotonic() - started, rows, dict(final["delivered"]), int(final["failed"]), target.error_objects()

@@ -96,4 +96,4 @@ def test_produce_and_query_need_exactly_one_way_to_name_their_target() -> None:
 def test_env_commands_ask_for_make_local_when_no_emulator_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PLATFORM_EMULATOR_PORT", "1")  # nothing answers there
     result = CliRunner().invoke(commands.group, ["query", "--env", "local", "--table", "t"])
-    assert isinstance(result.exception, UsageError) and "run `make local` first" in str(result.exception)
+    assert isinstance(result.exception, PlatformError) and "run `make local` first" in str(result.exception)

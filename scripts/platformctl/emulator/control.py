@@ -211,3 +211,11 @@ def private_emulator() -> Iterator[Emulator]:
             yield emulator
         finally:
             emulator.stop()
+
+
+def running_endpoint() -> str:
+    """URL of the emulator `PLATFORM_EMULATOR_PORT` names, which must be answering (commands against `local`)."""
+    emulator = Emulator.from_env()
+    if not emulator.is_ready():
+        raise EmulatorError(f"no emulator answers on {emulator.url}: run `make local` first")
+    return emulator.url

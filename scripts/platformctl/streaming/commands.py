@@ -18,7 +18,7 @@ from rich.text import Text
 
 from platformctl.errors import PlatformError, UsageError
 from platformctl.streaming.delivery import DeliveryReport, Pacer, RetryPolicy, UndeliveredRecordsError, deliver
-from platformctl.streaming.emulator_delivery import DEFAULT_TIMEOUT_SECONDS, wait_delivered
+from platformctl.streaming.emulator_delivery import DEFAULT_TIMEOUT_SECONDS, status, wait_delivered
 from platformctl.streaming.lakehouse import EnvLakehouse, open_env, s3_properties
 from platformctl.streaming.query import TableRows
 from platformctl.streaming.records import RecordGenerator, encode
@@ -150,15 +150,22 @@ def produce(
     assert env is not None
     target = _open_env(env, "produce")
     firehose = target.client("firehose", _CLIENT_CONFIG)
+    before = status(target.endpoint_url) if target.inputs.emulator and target.endpoint_url else None
     reports = [_send(console, firehose, name, settings) for name in target.lakehouse.streams]
-    if target.inputs.emulator and target.endpoint_url:
+    if before is not None and target.endpoint_url:
         console.print(f"waiting for the emulator to commit (at most {wait_timeout:.0f} s) ...")
         final = wait_delivered(target.endpoint_url, wait_timeout)
-        console.print(
-            f"emulator: {sum(final['delivered'].values()):,} record(s) committed, {final['failed']:,} "
-            "to the error output since it started"
-        )
+        committed = sum(final["delivered"].values()) - sum(before["delivered"].values())
+        failed = final["failed"] - before["failed"]
+        console.print(f"emulator: {committed:,} record(s) committed to Iceberg, {failed:,} failed")
         _print_counts(console, target)
+        _raise_undelivered(reports)
+        if failed:
+            # Generator records always fit the catalog's tables: a failure is the engine's or the deployment's.
+            raise PlatformError(
+                f"{failed:,} record(s) were not committed: see the error output above and the emulator log "
+                "(build/emulator/moto-<port>.log)"
+            )
     _raise_undelivered(reports)
 
 
@@ -220,17 +227,12 @@ def _raise_undelivered(reports: list[DeliveryReport]) -> None:
 def _open_env(env: str, purpose: str) -> EnvLakehouse:
     """The env's data-account lakehouse; for the emulator env, the running emulator (PLATFORM_EMULATOR_PORT)."""
     from platformctl.catalog import load_inputs
-    from platformctl.emulator.control import Emulator
+    from platformctl.emulator.control import running_endpoint
     from platformctl.tfrun import check_env_name
 
     check_env_name(env)
     inputs = load_inputs(env)
-    endpoint = None
-    if inputs.emulator:
-        emulator = Emulator.from_env()
-        if not emulator.is_ready():
-            raise UsageError(f"no emulator answers on {emulator.url}: run `make local` first")
-        endpoint = emulator.url
+    endpoint = running_endpoint() if inputs.emulator else None
     try:
         return open_env(inputs, endpoint, purpose)
     except BotoCoreError as exc:

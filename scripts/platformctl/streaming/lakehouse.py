@@ -86,8 +86,7 @@ def locate_streams(firehose: Any, names: list[str], owner: str = "the environmen
             description = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]
         except Exception as exc:  # ResourceNotFoundException and friends
             raise PlatformError(
-                f"stream {name} of {owner} is not deployed ({type(exc).__name__}): "
-                f"apply the environment first"
+                f"stream {name} of {owner} is not deployed ({type(exc).__name__}): apply the environment first"
             ) from exc
         for destination in description.get("Destinations") or []:
             iceberg = destination.get("IcebergDestinationDescription")
