@@ -28,8 +28,8 @@ resource "aws_cloudwatch_metric_alarm" "latency" {
   comparison_operator = "GreaterThanThreshold"
   threshold           = each.value
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alarm_topic_arn]
-  ok_actions          = [var.alarm_topic_arn]
+  alarm_actions       = concat([var.alarm_topic_arn], var.additional_alarm_actions)
+  ok_actions          = concat([var.alarm_topic_arn], var.additional_alarm_actions)
   tags                = var.tags
 }
 
@@ -47,7 +47,7 @@ resource "aws_cloudwatch_metric_alarm" "errors" {
   comparison_operator = "GreaterThanThreshold"
   threshold           = each.value.threshold
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alarm_topic_arn]
-  ok_actions          = [var.alarm_topic_arn]
+  alarm_actions       = concat([var.alarm_topic_arn], var.additional_alarm_actions)
+  ok_actions          = concat([var.alarm_topic_arn], var.additional_alarm_actions)
   tags                = var.tags
 }

@@ -38,8 +38,8 @@ resource "aws_cloudwatch_metric_alarm" "rule" {
   comparison_operator = "GreaterThanThreshold"
   threshold           = each.value.threshold
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alarm_topic_arn]
-  ok_actions          = [var.alarm_topic_arn]
+  alarm_actions       = concat([var.alarm_topic_arn], var.additional_alarm_actions)
+  ok_actions          = concat([var.alarm_topic_arn], var.additional_alarm_actions)
 
   tags = var.tags
 }
@@ -58,8 +58,8 @@ resource "aws_cloudwatch_metric_alarm" "queue_age" {
   comparison_operator = "GreaterThanThreshold"
   threshold           = local.queue_max_age_seconds[each.key]
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alarm_topic_arn]
-  ok_actions          = [var.alarm_topic_arn]
+  alarm_actions       = concat([var.alarm_topic_arn], var.additional_alarm_actions)
+  ok_actions          = concat([var.alarm_topic_arn], var.additional_alarm_actions)
 
   tags = var.tags
 }

@@ -59,7 +59,7 @@ resource "aws_cloudwatch_metric_alarm" "stream" {
   period              = each.value.period
   evaluation_periods  = each.value.evaluation
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alarm_topic_arn]
-  ok_actions          = [var.alarm_topic_arn]
+  alarm_actions       = concat([var.alarm_topic_arn], var.additional_alarm_actions)
+  ok_actions          = concat([var.alarm_topic_arn], var.additional_alarm_actions)
   tags                = var.tags
 }

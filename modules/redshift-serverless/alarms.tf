@@ -5,7 +5,7 @@
 locals {
   metric_namespace = "AWS/Redshift-Serverless"
   query_types      = ["CTAS", "DELETE", "INSERT", "LOAD", "OTHER", "SELECT", "UNLOAD", "UPDATE"]
-  alarm_actions    = [var.alarm_topic_arn]
+  alarm_actions    = concat([var.alarm_topic_arn], var.additional_alarm_actions)
 
   limit_alarms = merge(
     {

@@ -396,3 +396,14 @@ variable "lakehouse_column_access" {
     error_message = "lakehouse_column_access names tables that are not in lakehouse.table_names."
   }
 }
+
+variable "additional_alarm_actions" {
+  type        = list(string)
+  description = "Existing SNS topics (this account and Region) that every alarm notifies besides alarm_topic_arn: the account's critical sns_topic_arns under notifications in config/environments/<env>.yaml."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.additional_alarm_actions : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", arn))])
+    error_message = "additional_alarm_actions must be SNS topic ARNs such as arn:aws:sns:eu-west-1:123456789012:secops-critical."
+  }
+}

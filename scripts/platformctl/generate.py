@@ -45,8 +45,6 @@ EMULATED_SERVICES = (
     "apigateway",
     "apigatewayv2",
     "cloudformation",
-    # Never applied locally (event_sources.cloudtrail.emulator_skip_reason), but never sent to real AWS either.
-    "cloudtrail",
     "cloudwatch",
     "ec2",
     "events",
@@ -141,7 +139,11 @@ PLATFORM_CALLS = (
         variable="apis",
         provider="api",
         for_each=True,
-        supplied={"name_prefix": "${var.environment}", "alarm_topic_arn": "${module.api_alarms.topic_arn}"},
+        supplied={
+            "name_prefix": "${var.environment}",
+            "alarm_topic_arn": "${module.api_alarms.topic_arn}",
+            "additional_alarm_actions": "${var.alarm_topics.api.critical.additional_alarm_topic_arns}",
+        },
         overrides={
             "spec_path": "${path.module}/../../${each.value.spec_path}",
             "tags": "${merge(var.tags, each.value.tags)}",
@@ -163,6 +165,7 @@ PLATFORM_CALLS = (
             "name_prefix": "${var.environment}",
             "tags": "${var.tags}",
             "alarm_topic_arn": "${module.data_alarms.topic_arn}",
+            "additional_alarm_actions": "${var.alarm_topics.data.critical.additional_alarm_topic_arns}",
             "lake_formation_grants_enabled": f"${{!{SUBSET}}}",
         },
     ),
@@ -176,6 +179,7 @@ PLATFORM_CALLS = (
             "name_prefix": "${var.environment}",
             "tags": "${var.tags}",
             "alarm_topic_arn": "${module.data_alarms.topic_arn}",
+            "additional_alarm_actions": "${var.alarm_topics.data.critical.additional_alarm_topic_arns}",
             "lakehouse": {
                 "glue_database_name": "${module.lakehouse.glue_database_name}",
                 "glue_database_arn": "${module.lakehouse.glue_database_arn}",
@@ -199,6 +203,7 @@ PLATFORM_CALLS = (
             "name_prefix": "${var.environment}",
             "tags": "${var.tags}",
             "alarm_topic_arn": "${module.central_alarms.topic_arn}",
+            "additional_alarm_actions": "${var.alarm_topics.central.critical.additional_alarm_topic_arns}",
         },
     ),
     # platform_organization_trail: one organization trail in the central account, the delegated

@@ -84,3 +84,15 @@ def test_only_source_account_forwarder_alarms_lack_actions(env_plans, env: str) 
     tracer = AlarmTracer(index)
     without = [a.address for a in index.of_type("aws_cloudwatch_metric_alarm") if not tracer.actions(a).resources]
     assert all(address.startswith("module.forwarder_") for address in without), without
+
+
+def test_an_existing_topic_is_notified_by_the_alarms_of_its_account(env_plans, catalog) -> None:
+    """SNS cannot subscribe a topic to a topic, so an existing topic is an alarm action of its own account."""
+    existing = set(catalog.environment("prod").notifications.critical.sns_topic_arns)
+    central = catalog.environment("prod").accounts.central
+    assert existing and all(arn.split(":")[4] == central for arn in existing)
+    index = _index(env_plans, "prod")
+    tracer = AlarmTracer(index)
+    for alarm in index.of_type("aws_cloudwatch_metric_alarm"):
+        in_central = alarm.address.startswith("module.platform.module.central_bus.")
+        assert tracer.actions(alarm).arns == (existing if in_central else set()), alarm.address

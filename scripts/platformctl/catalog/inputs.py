@@ -43,7 +43,7 @@ class ApiInputs(ApiEnvironment, ModuleInputs):
     """One REST API: the entry's settings of this environment plus what the entry says once."""
 
     MODULE: ClassVar[str] = "api-gateway-openapi"
-    PLATFORM_SUPPLIED: ClassVar[tuple[str, ...]] = ("name_prefix", "alarm_topic_arn")
+    PLATFORM_SUPPLIED: ClassVar[tuple[str, ...]] = ("name_prefix", "alarm_topic_arn", "additional_alarm_actions")
     MODULE_DEFAULTS: ClassVar[tuple[str, ...]] = ("disable_execute_api_endpoint",)
 
     api_name: str
@@ -97,6 +97,7 @@ class LakehouseInputs(ModuleInputs):
         "name_prefix",
         "tags",
         "alarm_topic_arn",
+        "additional_alarm_actions",
         "lake_formation_grants_enabled",
     )
     MODULE_DEFAULTS: ClassVar[tuple[str, ...]] = (
@@ -123,6 +124,7 @@ class WarehouseInputs(WarehouseEnvironment, ModuleInputs):
         "name_prefix",
         "tags",
         "alarm_topic_arn",
+        "additional_alarm_actions",
         "enabled",
         "lakehouse",
     )
@@ -143,7 +145,12 @@ class PrincipalScopeInputs(CatalogModel):
 
 class CentralBusInputs(ModuleInputs):
     MODULE: ClassVar[str] = "eventbridge-central-bus"
-    PLATFORM_SUPPLIED: ClassVar[tuple[str, ...]] = ("name_prefix", "tags", "alarm_topic_arn")
+    PLATFORM_SUPPLIED: ClassVar[tuple[str, ...]] = (
+        "name_prefix",
+        "tags",
+        "alarm_topic_arn",
+        "additional_alarm_actions",
+    )
     MODULE_DEFAULTS: ClassVar[tuple[str, ...]] = (
         "policy_size_limit",
         "event_pattern_size_limit",

@@ -99,7 +99,11 @@ class AlarmTracer:
                     return _REFERENCE.findall(match.group(1)) + [f'"{a}"' for a in _ARN_LITERAL.findall(match.group(1))]
         return None
 
-    def trace(self, refs: list[str], modules: Modules, own_index: Any, depth: int = 0) -> Trace:
+    def trace(
+        self, refs: list[str], modules: Modules, own_index: Any, depth: int = 0, suffix: tuple[str, ...] = ()
+    ) -> Trace:
+        """`suffix`: attribute steps still to apply when `refs` is one variable passed on unchanged
+        (var.alarm_topics.central.critical... in a module whose caller passes var.alarm_topics)."""
         result = Trace()
         if depth > 10:
             result.opaque = True
@@ -113,7 +117,7 @@ class AlarmTracer:
             if head in _NOT_TRACED:
                 continue
             if head == "var" and len(parts) > 1:
-                result.add(self._variable(parts, modules, depth))
+                result.add(self._variable(parts, modules, depth, suffix))
             elif head == "local" and len(parts) > 1:
                 local_refs = self._local_refs(modules, parts[1])
                 if local_refs is None:
@@ -133,14 +137,18 @@ class AlarmTracer:
                 result.opaque = result.opaque or not found
         return result
 
-    def _variable(self, parts: list[str], modules: Modules, depth: int) -> Trace:
+    def _variable(self, parts: list[str], modules: Modules, depth: int, suffix: tuple[str, ...]) -> Trace:
+        steps = (*parts[2:], *suffix)
         if not modules:
             value = ((self.index.plan.get("variables") or {}).get(parts[1]) or {}).get("value")
-            return Trace(arns=set(_arns_in(_walk(value, parts[2:]))))
+            return Trace(arns=set(_arns_in(_walk(value, list(steps)))))
         call = self.index._module_call(tuple(n for n, _ in modules)) or {}
         expression = (call.get("expressions") or {}).get(parts[1]) or {}
-        result = Trace(arns=set(_arns_in(_walk(expression.get("constant_value"), parts[2:]))))
-        result.add(self.trace(list(expression.get("references") or []), modules[:-1], modules[-1][1], depth + 1))
+        result = Trace(arns=set(_arns_in(_walk(expression.get("constant_value"), list(steps)))))
+        refs = _most_specific(list(expression.get("references") or []))
+        # Steps apply through a caller that passes one variable as it is; otherwise every ARN it holds counts.
+        passed_on = steps if len(refs) == 1 and refs[0].startswith("var.") else ()
+        result.add(self.trace(refs, modules[:-1], modules[-1][1], depth + 1, passed_on))
         return result
 
     def actions(self, alarm: PlanResource) -> Trace:
