@@ -49,7 +49,14 @@ def test_tfvars_carry_accounts_region_and_tags(catalog) -> None:
 def test_one_provider_alias_per_account_assuming_the_deploy_role(catalog) -> None:
     providers = generate.providers_document(resolve(catalog, "dev"))["provider"]["aws"]
     by_alias = {p["alias"]: p for p in providers}
-    assert sorted(by_alias) == ["api", "central", "data", "source_210000000011", "source_210000000012"]
+    # Each source account also has an alias in every other forwarder Region (event_sources.forwarder_regions).
+    assert sorted(by_alias) == [
+        "api", "central", "data", "source_210000000011", "source_210000000011_us_east_1",
+        "source_210000000012", "source_210000000012_us_east_1",
+    ]
+    assert by_alias["source_210000000011"]["region"] == "eu-west-1"
+    assert by_alias["source_210000000011_us_east_1"]["region"] == "us-east-1"
+    assert by_alias["source_210000000011_us_east_1"]["allowed_account_ids"] == ["210000000011"]
     central = by_alias["central"]
     assert central["assume_role"] == [{
         "role_arn": "arn:aws:iam::210000000001:role/platform-deployer", "session_name": "platform-dev-central",

@@ -7,7 +7,6 @@ its reason, never a failure. The emulator is always a skip: moto has no Redshift
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,24 +66,13 @@ def target_from_outputs(
     )
 
 
-def read_outputs(path: Path) -> dict[str, Any]:
-    from platformctl.verify.runner import output_values
-
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"cannot read Terraform outputs from {path}: {exc}") from exc
-    if not isinstance(document, dict):
-        raise UsageError(f"{path} is not the JSON object of `terraform output -json`")
-    return output_values(document)
-
-
 def mount_target(env: str, outputs_path: Path | None) -> MountTarget | str:
     """Resolve ENV; a string is the reason to skip."""
     from platformctl.awssession import AccountAccess
     from platformctl.catalog import load_inputs
     from platformctl.tfrun import EnvRunner, check_env_name
     from platformctl.toolchain import ensure_toolchain
+    from platformctl.verify.commands import _read_outputs as read_outputs  # the same reading as `make verify`
     from platformctl.verify.runner import output_values
 
     check_env_name(env)
