@@ -45,6 +45,8 @@ EMULATED_SERVICES = (
     "apigateway",
     "apigatewayv2",
     "cloudformation",
+    # Never applied locally (event_sources.cloudtrail.emulator_skip_reason), but never sent to real AWS either.
+    "cloudtrail",
     "cloudwatch",
     "ec2",
     "events",
