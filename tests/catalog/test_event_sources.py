@@ -68,7 +68,7 @@ def test_a_stackset_template_gets_the_per_account_trail(tmp_path: Path) -> None:
             "environments/dev.yaml",
             "event_sources.forwarder_regions",
             ["eu-west-1"],
-            "event_sources.forwarder_regions: must include us-east-1: CloudTrail delivers the events of global services",
+            "event_sources.forwarder_regions: must include us-east-1: CloudTrail delivers the events of global",
         ),
         (
             "environments/staging.yaml",
