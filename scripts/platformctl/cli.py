@@ -225,6 +225,9 @@ def tf_destroy(env: str) -> None:
     runner = _runner(env)
     with runner.session():
         runner.init()
+        if runner.is_emulator_env:
+            removed = localenv.empty_delivered_data(runner.inputs, runner.emulator.url)
+            console.print(f"lakehouse: removed {removed} delivered object version(s) so the buckets can go")
         runner.destroy(localenv.EMULATOR_VARS if runner.is_emulator_env else ())
 
 

@@ -271,3 +271,17 @@ def run_delivery_demo(console: Console, inputs: EnvironmentInputs, endpoint_url:
     console.print(Text(f"  error output: {result.error_objects:,} object(s)"))
     console.print("  rows: platformctl streaming query --env local --table <table>")
     return result
+
+
+def empty_delivered_data(inputs: EnvironmentInputs, endpoint_url: str) -> int:
+    """Before a local destroy: remove what delivery wrote to the lakehouse buckets (objects removed).
+
+    Terraform manages the buckets, not their objects, and cannot delete a bucket that holds any; real
+    environments keep that protection (force_destroy stays off). Nothing deployed: nothing to do."""
+    from platformctl.streaming.lakehouse import delivered_buckets, empty_buckets, open_env
+
+    try:
+        target = open_env(inputs, endpoint_url, "destroy")
+    except PlatformError:
+        return 0
+    return empty_buckets(target.client("s3"), delivered_buckets(target))

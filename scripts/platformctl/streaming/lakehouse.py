@@ -153,3 +153,30 @@ def open_env(inputs: EnvironmentInputs, endpoint_url: str | None, purpose: str) 
     session = data_session(inputs, endpoint_url, purpose)
     firehose = session.client("firehose", endpoint_url=endpoint_url)
     return EnvLakehouse(inputs, endpoint_url, session, locate(inputs, firehose))
+
+
+def delivered_buckets(target: EnvLakehouse) -> list[str]:
+    """The warehouse bucket(s) of the tables (from their Glue locations) and the error bucket."""
+    glue = target.client("glue")
+    buckets = {target.lakehouse.error_bucket} if target.lakehouse.error_bucket else set()
+    for table in target.lakehouse.tables:
+        location = glue.get_table(DatabaseName=table.database, Name=table.table)["Table"]["StorageDescriptor"]
+        buckets.add(location["Location"].removeprefix("s3://").split("/", 1)[0])
+    return sorted(buckets)
+
+
+def empty_buckets(s3: Any, buckets: list[str]) -> int:
+    """Delete every object version and delete marker (what delivery wrote; Terraform manages none of them).
+
+    Only for the emulator: a destroy of a non-empty bucket fails (BucketNotEmpty), as it should on AWS."""
+    removed = 0
+    for bucket in buckets:
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+            doomed = [
+                {"Key": v["Key"], "VersionId": v["VersionId"]}
+                for v in (page.get("Versions") or []) + (page.get("DeleteMarkers") or [])
+            ]
+            for start in range(0, len(doomed), 1000):
+                s3.delete_objects(Bucket=bucket, Delete={"Objects": doomed[start : start + 1000], "Quiet": True})
+            removed += len(doomed)
+    return removed
