@@ -99,3 +99,31 @@ def test_wait_delivered_flushes_and_reports_the_totals(private_emulator: Emulato
 def test_wait_delivered_names_the_endpoint_it_cannot_reach() -> None:
     with pytest.raises(emulator_delivery.DeliveryWaitError, match=r"127\.0\.0\.1:9"):
         emulator_delivery.wait_delivered("http://127.0.0.1:9", timeout=1)
+
+
+def test_the_server_stops_its_flusher_and_exits_cleanly_on_sigterm(tmp_path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import free_port
+
+    port = free_port()
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "platformctl.emulator.server", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        emulator = Emulator("127.0.0.1", port, tmp_path)
+        deadline = time.monotonic() + 30
+        while not emulator.is_ready():
+            assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+            time.sleep(0.2)
+        assert emulator_delivery.status(emulator.url)["flusher"] is True
+        server.send_signal(signal.SIGTERM)
+        # 0, not -SIGTERM: the handler shut the server down and joined the flusher thread.
+        assert server.wait(timeout=15) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+        log.close()
