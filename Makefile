@@ -67,6 +67,8 @@ lock: ## Re-lock requirements*-lock.txt (every package, with hashes) from the pi
 	@# checkov's tree has soupsieve, which needs Python >= 3.11.5.
 	$(UV_COMPILE) --python-version 3.11.5 requirements-tools.txt -o requirements-tools-lock.txt
 	@echo "locked $$(grep -cE '^[a-z0-9]' requirements-lock.txt) + $$(grep -cE '^[a-z0-9]' requirements-tools-lock.txt) packages"
+	@# The runner image bakes the locks in: its tag in .gitlab-ci.yml follows them.
+	$(MAKE) ci-image-tag
 lock-check: venv ## Fail if a pin in requirements*.txt is missing from its lock file
 	$(PYTEST) -q -p no:cacheprovider tests/ci/test_packaging.py -k lock
 
