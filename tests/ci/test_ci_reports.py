@@ -159,3 +159,34 @@ def test_cached_plans_fails_on_a_missing_plan(tmp_path: Path, monkeypatch: pytes
     assert CliRunner().invoke(ci_group, ["cached-plans", "dev"]).exit_code == 0
     result = CliRunner().invoke(ci_group, ["cached-plans", "dev", "prod"])
     assert result.exit_code != 0 and "no cached OFFLINE plan for the current inputs of prod" in str(result.exception)
+
+
+def test_ci_plan_offline_goes_through_the_plan_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`ci plan ENV --offline` plans through the cache (or reuses it) and leaves the plan in build/ENV/."""
+    from platformctl import catalog, plancache
+    from platformctl.ci import commands
+
+    cache = tmp_path / "plans" / "0123" / "dev"
+    planned: list[str] = []
+
+    def offline_plan(_catalog: object, env: str) -> Path:
+        if not (cache / "plan.json").is_file():
+            planned.append(env)
+            cache.mkdir(parents=True)
+            (cache / "plan.json").write_text('{"planned": 1}', encoding="utf-8")
+            (cache / "plan.tfplan").write_bytes(b"binary")
+        return cache / "plan.json"
+
+    monkeypatch.setattr(catalog, "load_catalog", lambda _dir: object())
+    monkeypatch.setattr(catalog, "resolve", lambda _catalog, env: type("Inputs", (), {"emulator": False})())
+    monkeypatch.setattr(plancache, "cached_plan", lambda env: cache / "plan.json")
+    monkeypatch.setattr(plancache, "offline_plan", offline_plan)
+    monkeypatch.setattr(commands, "env_build_dir", lambda env: tmp_path / "build" / env)
+    first = CliRunner().invoke(ci_group, ["plan", "dev", "--offline"])
+    second = CliRunner().invoke(ci_group, ["plan", "dev", "--offline"])
+    assert first.exit_code == second.exit_code == 0, first.output + second.output
+    assert "ci plan: dev: planned OFFLINE" in first.output
+    assert "ci plan: dev: reused the cached plan OFFLINE" in second.output
+    assert planned == ["dev"]
+    assert (tmp_path / "build" / "dev" / "plan.json").read_text() == '{"planned": 1}'
+    assert (tmp_path / "build" / "dev" / "plan.tfplan").read_bytes() == b"binary"
