@@ -41,13 +41,14 @@ check-terraform:
 	  { echo "error: terraform not found on PATH: install Terraform >= 1.11 (or OpenTofu >= 1.10 and set TF_BINARY=tofu)" >&2; exit 1; }
 
 # Both venvs install a hash-locked tree (requirements-lock.txt, requirements-tools-lock.txt) through
-# ci/install-venv.sh: pip shows each package, an unchanged lock installs nothing, and in the runner
+# ci/install-venv.sh: uv (itself hash-locked in ci/uv-lock.txt; pip as the fallback) shows each
+# package, an unchanged lock installs nothing, and in the runner
 # image (ci/Dockerfile) the venvs baked into the image are linked instead of rebuilt.
-$(VENV)/.installed: requirements-lock.txt pyproject.toml ci/install-venv.sh
+$(VENV)/.installed: requirements-lock.txt pyproject.toml ci/install-venv.sh ci/uv-lock.txt
 	@PYTHON=$(PYTHON) ci/install-venv.sh $(VENV) requirements-lock.txt --project
 	@touch $@
 
-$(TOOLS)/.installed: requirements-tools-lock.txt ci/install-venv.sh
+$(TOOLS)/.installed: requirements-tools-lock.txt ci/install-venv.sh ci/uv-lock.txt
 	@PYTHON=$(PYTHON) ci/install-venv.sh $(TOOLS) requirements-tools-lock.txt
 	@touch $@
 
@@ -66,6 +67,8 @@ lock: ## Re-lock requirements*-lock.txt (every package, with hashes) from the pi
 	$(UV_COMPILE) --python-version 3.11 requirements.txt -o requirements-lock.txt
 	@# checkov's tree has soupsieve, which needs Python >= 3.11.5.
 	$(UV_COMPILE) --python-version 3.11.5 requirements-tools.txt -o requirements-tools-lock.txt
+	@# The installer of both venvs (ci/install-venv.sh), locked like everything else.
+	echo "uv==$(UV_VERSION)" | $(UV_COMPILE) --python-version 3.11 - -o ci/uv-lock.txt
 	@echo "locked $$(grep -cE '^[a-z0-9]' requirements-lock.txt) + $$(grep -cE '^[a-z0-9]' requirements-tools-lock.txt) packages"
 	@# The runner image bakes the locks in: its tag in .gitlab-ci.yml follows them.
 	$(MAKE) ci-image-tag

@@ -23,6 +23,31 @@ started=$SECONDS
 
 say() { printf 'venv %s: %s\n' "$venv" "$*"; }
 
+# One `Collecting`/`Installing` line per package, and pip's bar when the output is a terminal.
+pip_install() { "$venv/bin/pip" install --no-input --disable-pip-version-check --require-hashes -r "$1"; }
+
+# uv installs the same hash-locked files as pip, much faster (measured here: 5 s instead of 95 s for
+# requirements-lock.txt); it is itself installed from the hash-locked ci/uv-lock.txt into build/uv.
+# PLATFORM_INSTALLER=pip skips it; any uv failure falls back to pip.
+uv_binary() {
+  local home=build/uv
+  if [ ! -x "$home/bin/uv" ]; then
+    "$python" -m venv "$home" >/dev/null \
+      && "$home/bin/pip" install --quiet --no-input --disable-pip-version-check --require-hashes -r ci/uv-lock.txt \
+      || { say "could not install uv from ci/uv-lock.txt; using pip"; return 1; }
+  fi
+  echo "$home/bin/uv"
+}
+
+# pip is told about a private CA bundle through PIP_CERT; uv reads SSL_CERT_FILE.
+with_ca_bundle() {
+  if [ -z "${SSL_CERT_FILE:-}" ] && [ -n "${PIP_CERT:-}" ]; then
+    SSL_CERT_FILE=$PIP_CERT UV_PYTHON_DOWNLOADS=never "$@"
+  else
+    UV_PYTHON_DOWNLOADS=never "$@"
+  fi
+}
+
 [ -f "$lock" ] || { echo "error: $lock is missing: run \`make lock\`" >&2; exit 1; }
 "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else
   f"error: Python >= 3.11 is required, {sys.executable} is {sys.version.split()[0]} (set PYTHON=...)")'
@@ -46,9 +71,17 @@ if [ "$(cat "$venv/.lock-digest" 2>/dev/null)" = "$digest" ]; then
   say "dependencies match $lock (digest $digest)"
 else
   count=$(grep -cE '^[A-Za-z0-9]' "$lock")
-  say "installing $count locked packages from $lock (hashes checked)"
-  # One `Collecting`/`Installing` line per package, and pip's bar when the output is a terminal.
-  "$venv/bin/pip" install --no-input --disable-pip-version-check --require-hashes -r "$lock"
+  if [ "${PLATFORM_INSTALLER:-uv}" = uv ] && uv=$(uv_binary); then
+    say "installing $count locked packages from $lock with uv (hashes checked)"
+    # One `+ package==version` line per package, and uv's progress bars on a terminal.
+    if ! with_ca_bundle "$uv" pip install --python "$venv/bin/python" --require-hashes -r "$lock"; then
+      say "uv could not install $lock; installing it with pip instead"
+      pip_install "$lock"
+    fi
+  else
+    say "installing $count locked packages from $lock with pip (hashes checked)"
+    pip_install "$lock"
+  fi
   printf '%s\n' "$digest" > "$venv/.lock-digest"
 fi
 if [ "$project" = "--project" ]; then

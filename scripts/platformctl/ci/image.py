@@ -17,7 +17,8 @@ from platformctl.fsutil import write_atomic
 from platformctl.paths import ROOT
 
 # In this order, concatenated: the build-image job computes the same bytes with `cat`.
-IMAGE_INPUTS = ("ci/Dockerfile", "ci/install-venv.sh", "requirements-lock.txt", "requirements-tools-lock.txt")
+IMAGE_INPUTS = ("ci/Dockerfile", "ci/install-venv.sh", "ci/uv-lock.txt", "requirements-lock.txt",
+                "requirements-tools-lock.txt")
 PIPELINE = ROOT / ".gitlab-ci.yml"
 _TAG_LINE = re.compile(r'^(?P<indent>\s*)RUNNER_IMAGE_TAG:\s*"?(?P<tag>[0-9a-f]*)"?\s*$', re.M)
 
