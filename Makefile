@@ -155,7 +155,7 @@ e2e: toolchain ## Apply envs/local to a fresh emulator, re-plan, destroy
 
 # The gates above in two lanes: the checks in order, and the wait-bound e2e suite beside them on
 # its own emulator port (platformctl gates run --serial: one at a time). Logs: build/gates/.
-test: toolchain tools ## Every gate (what CI runs): checks and e2e side by side; logs and times in build/gates/
+test: toolchain tools ## Every gate in one go (CI runs them as separate jobs): two lanes; logs and times in build/gates/
 	$(CLI) gates run
 
 # -- verification and benchmark -----------------------------------------------------------------
