@@ -43,7 +43,10 @@ SYNTHETIC = "platform.synthetic"
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("render")
-    modules = copy_modules(tmp, "eventbridge-central-bus", "eventbridge-forwarder", "eventbridge-forwarder-stackset")
+    # The StackSet module renders the trail policies of cloudtrail-trail/definition too.
+    modules = copy_modules(
+        tmp, "eventbridge-central-bus", "eventbridge-forwarder", "eventbridge-forwarder-stackset", "cloudtrail-trail"
+    )
     high, standard = console(modules / "eventbridge-central-bus" / "routing",
                              ["local.high_priority_pattern", "local.standard_pattern"],
                              {"synthetic_event_source": SYNTHETIC})
