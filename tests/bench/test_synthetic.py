@@ -51,7 +51,9 @@ def test_other_environments_are_untouched(synthetic: Path) -> None:
     catalog = load_catalog(synthetic)
     assert catalog.environment("prod") == original.environment("prod")
     assert catalog.eventing.environments["prod"] == original.eventing.environments["prod"]
-    assert catalog.warehouse == original.warehouse
+    # Column-level grants name the repository's tables, which the synthetic tables replace everywhere.
+    drop = {"environments": {"__all__": {"lakehouse_column_access"}}}
+    assert catalog.warehouse.model_dump(exclude=drop) == original.warehouse.model_dump(exclude=drop)
 
 
 def test_generated_specs_are_lint_clean(synthetic: Path) -> None:

@@ -151,6 +151,13 @@ def write_synthetic_config(config_dir: Path, size: CaseSize) -> None:
     for index in range(size.tables):
         _dump(streams_dir / f"{table_name(index)}.yaml", stream_entry(index), note)
 
+    # Column-level Lake Formation grants name the repository's tables, which the synthetic ones replaced.
+    warehouse_file = config_dir / "warehouse.yaml"
+    warehouse = _load(warehouse_file)
+    for settings in warehouse["environments"].values():
+        settings.pop("lakehouse_column_access", None)
+    _dump(warehouse_file, warehouse, note)
+
     env_file = config_dir / "environments" / f"{ENV}.yaml"
     environment = _load(env_file)
     environment["accounts"]["sources"] = source_accounts(size.accounts)
@@ -159,7 +166,8 @@ def write_synthetic_config(config_dir: Path, size: CaseSize) -> None:
     eventing_file = config_dir / "eventing.yaml"
     eventing = _load(eventing_file)
     local = eventing["environments"][ENV]
-    local["rollout"] = {"mode": "stackset", "organizational_unit_ids": [STACKSET_OU], "regions": ["us-east-1"]}
+    # Stack instance Regions are event_sources.forwarder_regions of the environment file (us-east-1 for local).
+    local["rollout"] = {"mode": "stackset", "organizational_unit_ids": [STACKSET_OU]}
     local["principal_scope"] = {"mode": "organization"}
     _dump(eventing_file, eventing, note)
 
