@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -71,6 +72,13 @@ LEFT_OUT_REASONS: dict[str, str] = {
 LEFT_OUT_MODULES: dict[str, str] = {
     "module.platform.module.warehouse": "part of the Redshift Serverless warehouse, which local never applies",
 }
+# A trail (per source account, or the organization trail) and everything it owns, wherever the module is called:
+# left out because the catalog says so, with the reason in event_sources.cloudtrail.emulator_skip_reason.
+TRAIL_MODULE = re.compile(r"(^|\.)module\.(trail|organization_trail)\[0\]\.")
+TRAIL_REASON = (
+    "a CloudTrail trail, which the emulator apply leaves out: see event_sources.cloudtrail.emulator_skip_reason "
+    "in config/environments/local.yaml"
+)
 # Gaps that do not remove resources but limit what local can prove; checked elsewhere instead.
 KNOWN_GAPS = (
     "API Gateway: moto ignores authorizers in the imported spec (asserted in plan JSON instead)",
@@ -106,6 +114,8 @@ def left_out_reason(address: str, resource_type: str) -> str:
     for prefix, reason in LEFT_OUT_MODULES.items():
         if address.startswith(prefix + ".") or address.startswith(prefix + "["):
             return reason
+    if TRAIL_MODULE.search(address):
+        return TRAIL_REASON
     for prefix, reason in LEFT_OUT_REASONS.items():
         if resource_type.startswith(prefix):
             return reason

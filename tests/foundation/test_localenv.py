@@ -53,6 +53,19 @@ def test_an_unexplained_omission_is_flagged() -> None:
     assert "no reason recorded" in summary.left_out["module.x.aws_kinesis_stream.s"]
 
 
+def test_trails_left_out_point_at_the_catalogs_reason() -> None:
+    # Per-account trails (issue 14): the whole trail module of each forwarder, and an organization trail.
+    addresses = {
+        "module.forwarder_444444444444.module.trail[0].aws_s3_bucket.this": "aws_s3_bucket",
+        "module.forwarder_444444444444.module.trail[0].aws_kms_key.this": "aws_kms_key",
+        "module.platform.module.organization_trail[0].aws_cloudtrail.this": "aws_cloudtrail",
+    }
+    reference = {"resource_changes": [change(a, t, ["create"]) for a, t in addresses.items()]}
+    left_out = localenv.summarise(reference, {"resource_changes": []}).left_out
+    assert set(left_out) == set(addresses)
+    assert all("event_sources.cloudtrail.emulator_skip_reason" in reason for reason in left_out.values())
+
+
 class _FakeEmulator:
     def __init__(self, boot: str | None) -> None:
         self.boot = boot
