@@ -109,3 +109,17 @@ def test_a_private_emulator_has_its_own_port_and_state_and_is_gone_afterwards() 
     assert not emulator.state_dir.exists(), "the throwaway state directory is removed"
     assert not Path(f"/proc/{pid}").exists() or b"platformctl.emulator.server" not in Path(
         f"/proc/{pid}/cmdline").read_bytes()
+
+
+def test_an_interrupted_start_leaves_no_server_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    emulator = Emulator("127.0.0.1", free_port(), tmp_path)
+
+    def interrupted(self: Emulator) -> bool:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Emulator, "is_ready", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        emulator.start()
+    monkeypatch.undo()
+    assert emulator.pid() is None and not emulator.pidfile.exists()
+    assert not emulator._port_in_use()

@@ -119,15 +119,21 @@ class Emulator:
         self.pidfile.write_text(f"{process.pid}\n")
         self.bootfile.write_text(f"{uuid.uuid4()}\n")
         deadline = time.monotonic() + READY_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                self._forget(process.pid)
-                raise EmulatorError(
-                    f"the emulator exited during start-up (code {process.returncode}); see {self.logfile}"
-                )
-            if self.is_ready():
-                return True
-            time.sleep(0.2)
+        try:
+            while time.monotonic() < deadline:
+                if process.poll() is not None:
+                    self._forget(process.pid)
+                    raise EmulatorError(
+                        f"the emulator exited during start-up (code {process.returncode}); see {self.logfile}"
+                    )
+                if self.is_ready():
+                    return True
+                time.sleep(0.2)
+        except KeyboardInterrupt:
+            # Interrupted while it boots (Ctrl-C, or make test stopping a lane): the caller never got
+            # a server to stop, so do not leave one running detached.
+            self.stop()
+            raise
         self.stop()
         raise EmulatorError(f"the emulator did not become ready on {self.url} within {READY_TIMEOUT_S:.0f}s")
 
