@@ -25,7 +25,7 @@ def open_store(env: str, api: str) -> ConsumerKeys:
     """The key store of one API in one environment, with clients through that account's deploy role."""
     from platformctl.awssession import AccountAccess
     from platformctl.catalog import load_inputs
-    from platformctl.emulator.control import Emulator
+    from platformctl.emulator.control import running_endpoint
     from platformctl.tfrun import check_env_name
 
     check_env_name(env)
@@ -39,12 +39,7 @@ def open_store(env: str, api: str) -> ConsumerKeys:
             f"{api} has no usage_plans in {env}, so a key would meter nothing: add a tier under "
             f"environments.{env}.usage_plans in config/apis/{api}.yaml and apply"
         )
-    endpoint = None
-    if inputs.emulator:
-        emulator = Emulator.from_env()
-        if not emulator.is_ready():
-            raise UsageError(f"no emulator answers on {emulator.url}: run `make local` first")
-        endpoint = emulator.url
+    endpoint = running_endpoint() if inputs.emulator else None
     access = AccountAccess.for_env(inputs, endpoint)
     account = inputs.accounts.api
     target = Target(
