@@ -289,14 +289,20 @@ def _needs_caller_providers(module: Path) -> bool:
 
 @tf.command("validate")
 def tf_validate() -> None:
-    """terraform validate in every module and env root (without backends).
+    """terraform validate in every env root and every module without tests (without backends).
 
     A module that declares provider configuration_aliases cannot be validated on its own (Terraform
     asks for the aliased providers); it is validated through every env root that calls it."""
     modules = [m for m in _module_roots() if not _needs_caller_providers(m)]
     for skipped in sorted(set(_module_roots()) - set(modules)):
         console.print(f"[dim]--   {skipped.relative_to(ROOT)}: validated through envs/* (needs aliased providers)[/]")
-    _init_and_run(modules + [ENVS_DIR / name for name in ENV_NAMES], ["validate"], "validate")
+    # `terraform test` validates a module's configuration before every run it plans, so validating
+    # a module that has tests again here costs a provider start and proves nothing more.
+    tested = [m for m in modules if (m / "tests").is_dir()]
+    for module in tested:
+        console.print(f"[dim]--   {module.relative_to(ROOT)}: validated by its terraform tests (make tf-test)[/]")
+    untested = [m for m in modules if m not in tested]
+    _init_and_run(untested + [ENVS_DIR / name for name in ENV_NAMES], ["validate"], "validate")
 
 
 @tf.command("test")
