@@ -149,13 +149,13 @@ lint: venv ## ruff and the OpenAPI linter over every spec in the catalog
 	$(CLI) openapi lint-catalog
 PYTEST_ARGS ?=
 unit: venv ## pytest without the emulator end-to-end tests (PYTEST_ARGS="tests/plans" or "--ignore=tests/plans")
-	$(PYTEST) -m "not e2e" $(PYTEST_ARGS)
+	$(PYTEST) -m "not e2e" --durations=15 $(PYTEST_ARGS)
 e2e: toolchain ## Apply envs/local to a fresh emulator, re-plan, destroy
-	$(PYTEST) -m e2e
+	$(PYTEST) -m e2e --durations=20
 
-# The gates above in two lanes: the checks in order, and the wait-bound e2e suite beside them on
-# its own emulator port (platformctl gates run --serial: one at a time). Logs: build/gates/.
-test: toolchain tools ## Every gate in one go (CI runs them as separate jobs): two lanes; logs and times in build/gates/
+# The gates above in three lanes: the checks in order, the e2e suite on its own emulator port, and
+# policy (platformctl gates run --serial: one at a time). Logs: build/gates/.
+test: toolchain tools ## Every gate in one go (CI runs them as separate jobs): three lanes; logs and times in build/gates/
 	$(CLI) gates run
 
 # -- verification and benchmark -----------------------------------------------------------------

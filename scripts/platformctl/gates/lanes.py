@@ -1,12 +1,12 @@
 """Which gates `make test` runs, and which of them may run side by side.
 
-The end-to-end suite spends most of its wall time waiting on the AWS provider's fixed delays
+The end-to-end suite spends much of its wall time waiting on the AWS provider's fixed delays
 (about 25 s per SQS queue, 55 s per S3 lifecycle configuration) against its own emulator on a
-free port; the other gates are CPU-bound and share nothing with it but the source tree. So two
-lanes of about equal length on two cores: the checks in order (cheap and early-failing first;
-`unit` plans every env offline for its plan-JSON tests), and e2e followed by `policy`, which
-then finds those plans in the offline plan cache (keyed by content; a lock makes a gate that
-gets there first plan, and the other wait and reuse).
+free port; the other gates are CPU-bound and share nothing with it but the source tree. So three
+lanes that keep both cores busy: the checks in order (cheap and early-failing first), e2e, and
+`policy`. The offline plans of the four envs are made once, by whichever of `policy` and the
+plan-JSON tests of `unit` gets to an env first: the plan cache is keyed by content and a lock
+makes the other wait and reuse the plan.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ class Lane:
 
 
 CHECKS = Lane("checks", ("fmt-check", "tfvars-check", "docs-check", "lint", "validate", "tf-test", "unit"))
-END_TO_END = Lane("e2e", ("e2e", "policy"))
-TEST_LANES: tuple[Lane, ...] = (CHECKS, END_TO_END)
+END_TO_END = Lane("e2e", ("e2e",))
+POLICY = Lane("policy", ("policy",))
+TEST_LANES: tuple[Lane, ...] = (CHECKS, END_TO_END, POLICY)
 
 
 def every_stage(lanes: tuple[Lane, ...]) -> list[str]:
