@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
 from pathlib import Path
 
 import boto3
@@ -117,9 +118,17 @@ def test_an_interrupted_start_leaves_no_server_behind(tmp_path: Path, monkeypatc
     def interrupted(self: Emulator) -> bool:
         raise KeyboardInterrupt
 
+    spawned: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def recording_popen(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
+        spawned.append(real_popen(*args, **kwargs))  # type: ignore[call-overload]
+        return spawned[-1]
+
     monkeypatch.setattr(Emulator, "is_ready", interrupted)
+    monkeypatch.setattr(subprocess, "Popen", recording_popen)
     with pytest.raises(KeyboardInterrupt):
         emulator.start()
     monkeypatch.undo()
+    assert len(spawned) == 1 and spawned[0].poll() is not None, "the half-started server is gone"
     assert emulator.pid() is None and not emulator.pidfile.exists()
-    assert not emulator._port_in_use()

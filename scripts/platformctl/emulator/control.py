@@ -7,6 +7,7 @@ signals the PID it started, after checking that the PID still belongs to our ser
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -131,8 +132,17 @@ class Emulator:
                 time.sleep(0.2)
         except KeyboardInterrupt:
             # Interrupted while it boots (Ctrl-C, or make test stopping a lane): the caller never got
-            # a server to stop, so do not leave one running detached.
-            self.stop()
+            # a server to stop, so do not leave one running detached. Signal the child we hold, not
+            # the pidfile's PID: it may not have exec'd our server module yet, so stop() would not
+            # recognise it.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            self._forget(process.pid)
             raise
         self.stop()
         raise EmulatorError(f"the emulator did not become ready on {self.url} within {READY_TIMEOUT_S:.0f}s")
