@@ -17,3 +17,8 @@ output "subscription_count" {
   description = "How many subscriptions the topic has (e-mail and HTTPS); zero means only additional topics, if any, hear its alarms."
   value       = length(aws_sns_topic_subscription.this)
 }
+
+output "slack_channel_configuration_arns" {
+  description = "ARNs of the AWS Chatbot Slack channel configurations that post this topic's alarms, by channel name."
+  value       = { for name, c in aws_chatbot_slack_channel_configuration.this : name => c.chat_configuration_arn }
+}

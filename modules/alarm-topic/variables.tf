@@ -84,3 +84,43 @@ variable "additional_alarm_topic_arns" {
     error_message = "additional_alarm_topic_arns must be SNS topic ARNs such as arn:aws:sns:eu-west-1:123456789012:secops-critical."
   }
 }
+
+variable "slack_channels" {
+  type = list(object({
+    name             = string
+    slack_team_id    = string
+    slack_channel_id = string
+  }))
+  description = <<-EOT
+    Slack channels AWS Chatbot posts this topic's alarms to: a short name (part of the configuration
+    name "<name_prefix>-<name>-<severity>-<channel name>"), the workspace ID (T...) and the channel ID
+    (C...). The Slack workspace must have been authorised once in this account's AWS Chatbot console;
+    until then the apply fails. Not available on the emulator (moto has no Chatbot).
+  EOT
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.slack_channels : can(regex("^[a-z0-9][a-z0-9_-]{0,39}$", c.name))])
+    error_message = "slack_channels[*].name must be 1-40 lower-case letters, digits, '-' or '_' (it becomes part of the Chatbot configuration name, which allows only letters, digits, '-' and '_')."
+  }
+
+  validation {
+    condition     = alltrue([for c in var.slack_channels : can(regex("^[TE][A-Z0-9]{8,20}$", c.slack_team_id))])
+    error_message = "slack_channels[*].slack_team_id must be a Slack workspace ID such as T0123456789 (shown in the AWS Chatbot console after the workspace is authorised)."
+  }
+
+  validation {
+    condition     = alltrue([for c in var.slack_channels : can(regex("^[CG][A-Z0-9]{8,20}$", c.slack_channel_id))])
+    error_message = "slack_channels[*].slack_channel_id must be a Slack channel ID such as C0123456789 (Slack shows it under the channel's details), not the #channel-name."
+  }
+
+  validation {
+    condition     = length(distinct([for c in var.slack_channels : c.name])) == length(var.slack_channels)
+    error_message = "each slack_channels name may be used once: it names the Chatbot configuration."
+  }
+
+  validation {
+    condition     = length(distinct([for c in var.slack_channels : "${c.slack_team_id}/${c.slack_channel_id}"])) == length(var.slack_channels)
+    error_message = "each Slack channel (slack_team_id and slack_channel_id) may be listed once."
+  }
+}

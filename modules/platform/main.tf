@@ -22,6 +22,7 @@ module "central_alarms" {
   severity                    = var.alarm_topics.central.critical.severity
   subscriptions               = var.alarm_topics.central.critical.subscriptions
   additional_alarm_topic_arns = var.alarm_topics.central.critical.additional_alarm_topic_arns
+  slack_channels              = var.alarm_topics.central.critical.slack_channels
 
   providers = {
     aws = aws.central
@@ -37,6 +38,7 @@ module "central_warning_alarms" {
   severity                    = var.alarm_topics.central.warning.severity
   subscriptions               = var.alarm_topics.central.warning.subscriptions
   additional_alarm_topic_arns = var.alarm_topics.central.warning.additional_alarm_topic_arns
+  slack_channels              = var.alarm_topics.central.warning.slack_channels
 
   providers = {
     aws = aws.central
@@ -52,6 +54,7 @@ module "api_alarms" {
   severity                    = var.alarm_topics.api.critical.severity
   subscriptions               = var.alarm_topics.api.critical.subscriptions
   additional_alarm_topic_arns = var.alarm_topics.api.critical.additional_alarm_topic_arns
+  slack_channels              = var.alarm_topics.api.critical.slack_channels
 
   providers = {
     aws = aws.api
@@ -67,6 +70,7 @@ module "api_warning_alarms" {
   severity                    = var.alarm_topics.api.warning.severity
   subscriptions               = var.alarm_topics.api.warning.subscriptions
   additional_alarm_topic_arns = var.alarm_topics.api.warning.additional_alarm_topic_arns
+  slack_channels              = var.alarm_topics.api.warning.slack_channels
 
   providers = {
     aws = aws.api
@@ -82,6 +86,7 @@ module "data_alarms" {
   severity                    = var.alarm_topics.data.critical.severity
   subscriptions               = var.alarm_topics.data.critical.subscriptions
   additional_alarm_topic_arns = var.alarm_topics.data.critical.additional_alarm_topic_arns
+  slack_channels              = var.alarm_topics.data.critical.slack_channels
 
   providers = {
     aws = aws.data
@@ -97,6 +102,7 @@ module "data_warning_alarms" {
   severity                    = var.alarm_topics.data.warning.severity
   subscriptions               = var.alarm_topics.data.warning.subscriptions
   additional_alarm_topic_arns = var.alarm_topics.data.warning.additional_alarm_topic_arns
+  slack_channels              = var.alarm_topics.data.warning.slack_channels
 
   providers = {
     aws = aws.data

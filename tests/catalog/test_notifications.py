@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from platformctl.catalog import resolve
-from platformctl.catalog.notifications import SeverityTargets, https_endpoint_problem
+from platformctl.catalog.notifications import SeverityTargets, SlackChannel, https_endpoint_problem
 from tests.catalog import helpers as catalogs
 
 PROD = "environments/prod.yaml"
@@ -91,6 +91,54 @@ def _problem(config: Path) -> str:
             "listed more than once",
         ),
         (
+            "a Slack workspace given by its URL",
+            "notifications.critical.slack_channels",
+            [{"name": "oncall", "slack_team_id": "acme.slack.com", "slack_channel_id": "C0123456789"}],
+            "notifications.critical.slack_channels.0.slack_team_id",
+            "a Slack workspace ID such as T0123456789",
+        ),
+        (
+            "a Slack channel given by its #name",
+            "notifications.critical.slack_channels",
+            [{"name": "oncall", "slack_team_id": "T0123456789", "slack_channel_id": "#platform-oncall"}],
+            "notifications.critical.slack_channels.0.slack_channel_id",
+            "not the channel's #name",
+        ),
+        (
+            "a Slack channel label that cannot name a configuration",
+            "notifications.warning.slack_channels",
+            [{"name": "Platform On-call", "slack_team_id": "T0123456789", "slack_channel_id": "C0123456789"}],
+            "notifications.warning.slack_channels.0.name",
+            "lower-case letters, digits",
+        ),
+        (
+            "a Slack channel without its workspace",
+            "notifications.critical.slack_channels",
+            [{"name": "oncall", "slack_channel_id": "C0123456789"}],
+            "notifications.critical.slack_channels.0.slack_team_id",
+            "",
+        ),
+        (
+            "the same Slack channel twice",
+            "notifications.critical.slack_channels",
+            [
+                {"name": "oncall", "slack_team_id": "T0123456789", "slack_channel_id": "C0123456789"},
+                {"name": "oncall-2", "slack_team_id": "T0123456789", "slack_channel_id": "C0123456789"},
+            ],
+            "notifications.critical",
+            "channel T0123456789/C0123456789 listed more than once",
+        ),
+        (
+            "two Slack channels with one label",
+            "notifications.critical.slack_channels",
+            [
+                {"name": "oncall", "slack_team_id": "T0123456789", "slack_channel_id": "C0123456789"},
+                {"name": "oncall", "slack_team_id": "T0123456789", "slack_channel_id": "C9876543210"},
+            ],
+            "notifications.critical",
+            "name oncall used more than once",
+        ),
+        (
             "an unknown severity",
             "notifications.info",
             {"emails": ["team@example.com"]},
@@ -115,6 +163,28 @@ def test_the_emulator_environment_may_name_no_target(tmp_path: Path) -> None:
     catalogs.edit(config, LOCAL, "notifications", None)
     inputs = resolve(catalogs.load(config), "local").alarm_topics
     assert inputs.central.critical.subscriptions == ()
+
+
+def test_a_slack_channel_alone_is_a_critical_target(tmp_path: Path) -> None:
+    config = catalogs.copy_catalog(tmp_path)
+    channel = {"name": "oncall", "slack_team_id": "T0123456789", "slack_channel_id": "C0123456789"}
+    catalogs.edit(config, PROD, "notifications", {"critical": {"slack_channels": [channel]}})
+    assert catalogs.problems(config) == []
+    topics = resolve(catalogs.load(config), "prod").alarm_topics
+    for role in ("central", "api", "data"):
+        critical, warning = getattr(topics, role).critical, getattr(topics, role).warning
+        assert [c.model_dump() for c in critical.slack_channels] == [channel]
+        assert critical.subscriptions == () and warning.slack_channels == ()
+
+
+def test_the_emulator_environment_may_name_no_slack_channel(tmp_path: Path) -> None:
+    """moto has no AWS Chatbot: a Slack channel in local could never be applied, so the catalog says so."""
+    config = catalogs.copy_catalog(tmp_path)
+    channel = {"name": "oncall", "slack_team_id": "T0123456789", "slack_channel_id": "C0123456789"}
+    catalogs.edit(config, LOCAL, "notifications.warning", {"slack_channels": [channel]})
+    problem = _problem(config)
+    assert re.match(rf"config/{re.escape(LOCAL)}:\d+: notifications\.warning\.slack_channels: ", problem), problem
+    assert "no AWS Chatbot" in problem
 
 
 def test_every_topic_gets_its_severitys_targets_and_its_accounts_topics(tmp_path: Path) -> None:
@@ -191,3 +261,38 @@ def test_an_address_is_accepted_once_whatever_its_case(addresses: list[str]) -> 
         assert len(distinct) < len(addresses)
     else:
         assert len(distinct) == len(addresses) and targets.count == len(addresses)
+
+
+SLACK_ID_TAIL = st.from_regex(r"[A-Z0-9]{8,20}", fullmatch=True)
+
+
+@settings(max_examples=200)
+@given(team=st.sampled_from("TE"), channel=st.sampled_from("CG"), team_tail=SLACK_ID_TAIL, channel_tail=SLACK_ID_TAIL)
+def test_any_slack_workspace_and_channel_id_is_accepted(
+    team: str, channel: str, team_tail: str, channel_tail: str
+) -> None:
+    slack = SlackChannel(name="oncall", slack_team_id=team + team_tail, slack_channel_id=channel + channel_tail)
+    assert (slack.slack_team_id, slack.slack_channel_id) == (team + team_tail, channel + channel_tail)
+
+
+BAD_TAIL = st.one_of(
+    SLACK_ID_TAIL.map(str.lower).filter(lambda tail: tail != tail.upper()),  # lower case
+    st.from_regex(r"[A-Z0-9]{0,7}", fullmatch=True),  # too short
+    st.from_regex(r"[A-Z0-9]{21,30}", fullmatch=True),  # too long
+    st.from_regex(r"[A-Z0-9]{4}[-_. #][A-Z0-9]{4,8}", fullmatch=True),  # not letters and digits only
+)
+
+
+@settings(max_examples=200)
+@given(
+    field=st.sampled_from(["slack_team_id", "slack_channel_id"]),
+    value=st.one_of(
+        st.tuples(st.sampled_from(["#", "D", "U", "W", "t", "c", ""]), SLACK_ID_TAIL).map("".join),
+        st.tuples(st.sampled_from(["T", "C"]), BAD_TAIL).map("".join),
+    ),
+)
+def test_no_other_slack_id_passes(field: str, value: str) -> None:
+    """A channel's #name, a DM (D) or user (U, W) ID, lower case, or a too short or long ID is refused."""
+    ids = {"slack_team_id": "T0123456789", "slack_channel_id": "C0123456789", field: value}
+    with pytest.raises(ValueError):
+        SlackChannel(name="oncall", **ids)

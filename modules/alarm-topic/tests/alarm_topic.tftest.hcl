@@ -251,3 +251,141 @@ run "rejects_an_additional_topic_that_is_not_a_topic_arn" {
 
   expect_failures = [var.additional_alarm_topic_arns]
 }
+
+run "slack_channels_hear_the_topic_through_chatbot" {
+  command = plan
+
+  variables {
+    name     = "api"
+    severity = "warning"
+    slack_channels = [
+      { name = "platform-oncall", slack_team_id = "T0123456789", slack_channel_id = "C0123456789" },
+      { name = "api_team", slack_team_id = "T0123456789", slack_channel_id = "G0123456789" },
+    ]
+  }
+
+  assert {
+    condition     = length(aws_chatbot_slack_channel_configuration.this) == 2 && length(aws_iam_role.chatbot) == 1
+    error_message = "one Chatbot configuration per Slack channel, sharing one role"
+  }
+  assert {
+    condition     = aws_chatbot_slack_channel_configuration.this["platform-oncall"].configuration_name == "dev-api-warning-platform-oncall"
+    error_message = "a configuration is named <env>-<name>-<severity>-<channel name>, unique in the account"
+  }
+  assert {
+    condition = alltrue([for c in aws_chatbot_slack_channel_configuration.this :
+      c.logging_level == "ERROR" && c.tags["CostCenter"] == "7263"
+      && c.guardrail_policy_arns == tolist(["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"])
+    ])
+    error_message = "each configuration logs errors, carries the tags and is capped at CloudWatch read-only (never the AdministratorAccess default)"
+  }
+  assert {
+    condition     = aws_chatbot_slack_channel_configuration.this["api_team"].slack_channel_id == "G0123456789" && aws_chatbot_slack_channel_configuration.this["api_team"].slack_team_id == "T0123456789"
+    error_message = "the Slack IDs follow the input"
+  }
+  assert {
+    condition = alltrue([for st in data.aws_iam_policy_document.chatbot_trust[0].statement :
+      toset(st.actions) == toset(["sts:AssumeRole"])
+      && toset(flatten([for p in st.principals : tolist(p.identifiers)])) == toset(["chatbot.amazonaws.com"])
+      && toset([for c in st.condition : "${c.test} ${c.variable} ${join(",", tolist(c.values))}"]) == toset(["StringEquals aws:SourceAccount 123456789012"])
+    ])
+    error_message = "only chatbot.amazonaws.com of this account (aws:SourceAccount) may assume the role"
+  }
+  assert {
+    condition = alltrue(flatten([for st in data.aws_iam_policy_document.chatbot[0].statement : [
+      for a in st.actions : startswith(a, "cloudwatch:Describe") || startswith(a, "cloudwatch:Get") || startswith(a, "cloudwatch:List")
+    ]]))
+    error_message = "the Chatbot role only reads CloudWatch"
+  }
+  assert {
+    condition = toset(flatten([
+      for doc in [data.aws_iam_policy_document.topic, data.aws_iam_policy_document.key] : [
+        for st in doc.statement : [for p in st.principals : tolist(p.identifiers) if p.type == "Service"]
+      ]
+    ])) == toset(["cloudwatch.amazonaws.com"])
+    error_message = "Chatbot needs no topic or key statement: the configuration subscribes the topic and SNS decrypts before delivery"
+  }
+}
+
+run "no_chatbot_role_without_slack_channels" {
+  command = plan
+
+  assert {
+    condition     = length(aws_iam_role.chatbot) == 0 && length(aws_chatbot_slack_channel_configuration.this) == 0 && output.slack_channel_configuration_arns == {}
+    error_message = "no Chatbot role or configuration unless a Slack channel is named"
+  }
+}
+
+run "the_chatbot_guardrail_follows_the_partition" {
+  command = plan
+
+  override_data {
+    target = data.aws_partition.current
+    values = { partition = "aws-cn" }
+  }
+
+  variables {
+    slack_channels = [{ name = "oncall", slack_team_id = "T0123456789", slack_channel_id = "C0123456789" }]
+  }
+
+  assert {
+    condition     = aws_chatbot_slack_channel_configuration.this["oncall"].guardrail_policy_arns == tolist(["arn:aws-cn:iam::aws:policy/CloudWatchReadOnlyAccess"])
+    error_message = "the guardrail policy ARN uses the account's partition, not a hard-coded aws"
+  }
+}
+
+run "rejects_a_slack_channel_name_with_a_hash" {
+  command = plan
+
+  variables {
+    slack_channels = [{ name = "#oncall", slack_team_id = "T0123456789", slack_channel_id = "C0123456789" }]
+  }
+
+  expect_failures = [var.slack_channels]
+}
+
+run "rejects_a_malformed_slack_team_id" {
+  command = plan
+
+  variables {
+    slack_channels = [{ name = "oncall", slack_team_id = "acme.slack.com", slack_channel_id = "C0123456789" }]
+  }
+
+  expect_failures = [var.slack_channels]
+}
+
+run "rejects_a_channel_name_as_channel_id" {
+  command = plan
+
+  variables {
+    slack_channels = [{ name = "oncall", slack_team_id = "T0123456789", slack_channel_id = "platform-oncall" }]
+  }
+
+  expect_failures = [var.slack_channels]
+}
+
+run "rejects_a_repeated_slack_channel" {
+  command = plan
+
+  variables {
+    slack_channels = [
+      { name = "oncall", slack_team_id = "T0123456789", slack_channel_id = "C0123456789" },
+      { name = "oncall-again", slack_team_id = "T0123456789", slack_channel_id = "C0123456789" },
+    ]
+  }
+
+  expect_failures = [var.slack_channels]
+}
+
+run "rejects_a_repeated_slack_channel_name" {
+  command = plan
+
+  variables {
+    slack_channels = [
+      { name = "oncall", slack_team_id = "T0123456789", slack_channel_id = "C0123456789" },
+      { name = "oncall", slack_team_id = "T0123456789", slack_channel_id = "C9876543210" },
+    ]
+  }
+
+  expect_failures = [var.slack_channels]
+}

@@ -215,6 +215,14 @@ class AlarmSubscription(CatalogModel):
     raw_message_delivery: bool = False
 
 
+class AlarmSlackChannel(CatalogModel):
+    """One Slack channel AWS Chatbot posts the topic's alarms to (the catalog checked the IDs)."""
+
+    name: str
+    slack_team_id: str
+    slack_channel_id: str
+
+
 class AlarmTopicInputs(ModuleInputs):
     """One alarm topic: an account role's topic for one severity, with that severity's targets."""
 
@@ -225,6 +233,9 @@ class AlarmTopicInputs(ModuleInputs):
     subscriptions: tuple[AlarmSubscription, ...] = ()
     additional_alarm_topic_arns: tuple[str, ...] = Field(
         default=(), description="Existing topics (this account and Region) the alarms notify as well."
+    )
+    slack_channels: tuple[AlarmSlackChannel, ...] = Field(
+        default=(), description="Slack channels AWS Chatbot posts the topic's alarms to."
     )
 
 

@@ -91,6 +91,7 @@ def alarm_topic_inputs(environment: Environment) -> AlarmTopicsInputs:
                     "additional_alarm_topic_arns": sorted(
                         a for a in targets.sns_topic_arns if a.split(":")[4] == account
                     ),
+                    "slack_channels": [c.model_dump() for c in sorted(targets.slack_channels, key=lambda c: c.name)],
                 }
             )
     return AlarmTopicsInputs.model_validate(topics)

@@ -272,11 +272,17 @@ def _notifications(document: YamlDocument, env: Environment, partition: str) -> 
                     f"accounts ({', '.join(accounts)}): the platform adds an existing topic to the alarms of the "
                     "account that owns it; subscribe that topic's owners by e-mail or HTTPS instead",
                 )
+        if env.emulator and notifications.targets(severity).slack_channels:
+            yield document.problem(
+                ("notifications", severity, "slack_channels"),
+                f"the {env.name} environment runs on the emulator, which has no AWS Chatbot, so a Slack channel "
+                "could never be created there: name Slack channels in a real environment, and e-mail or HTTPS here",
+            )
     if not env.emulator and notifications.critical.count == 0:
         yield document.problem(
             ("notifications", "critical"),
             f"the {env.name} environment names no critical alarm target, so its critical alarms notify nobody: "
-            "add at least one of emails, https_endpoints or sns_topic_arns",
+            "add at least one of emails, https_endpoints, sns_topic_arns or slack_channels",
         )
 
 
