@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -375,7 +376,8 @@ def local_up() -> None:
         with step(console, "terraform init"):
             runner.init()
         digest = inputs_digest("local")
-        if localenv.unchanged_since_apply(runner, digest):
+        reused = localenv.unchanged_since_apply(runner, digest)
+        if reused:
             console.rule("reference plan: unchanged since the last apply (same inputs, emulator boot and state)")
         else:
             with step(console, "reference plan (everything, as a real environment plans it)"):
@@ -384,8 +386,11 @@ def local_up() -> None:
         with step(console, "emulator plan (what moto can run)"):
             pending = runner.plan(emulator_plan, extra=(*localenv.EMULATOR_VARS, "-compact-warnings"),
                                   detailed_exitcode=True, quiet=True)
-        summary = localenv.summarise(localenv.load(runner.build / "plan.json"),
-                                     localenv.load(emulator_plan.with_suffix(".json")))
+        emulator_json, compared = emulator_plan.with_suffix(".json"), runner.build / localenv.COMPARED_PLAN
+        if not reused:
+            shutil.copyfile(emulator_json, compared)
+        summary = localenv.summarise(localenv.load(runner.build / "plan.json"), localenv.load(emulator_json),
+                                     basis=localenv.load(compared))
         if pending == 2:
             with step(console, "apply", live=False):
                 runner.apply(emulator_plan)

@@ -122,7 +122,14 @@ def left_out_reason(address: str, resource_type: str) -> str:
     return "not in the emulator subset (no reason recorded: add one to LEFT_OUT_REASONS)"
 
 
-def summarise(reference: dict[str, Any], emulator: dict[str, Any]) -> PlanSummary:
+def summarise(reference: dict[str, Any], emulator: dict[str, Any],
+              basis: dict[str, Any] | None = None) -> PlanSummary:
+    """What the emulator plan does, and how the emulator subset differs from the reference plan.
+
+    The difference is only meaningful between two plans made from the same state: `basis` is the
+    emulator plan made beside `reference` (default: `emulator` itself); a reused reference plan
+    is compared with the emulator plan of its own run, not with today's."""
+    basis = emulator if basis is None else basis
     creates: Counter[str] = Counter()
     updates: Counter[str] = Counter()
     deletes: Counter[str] = Counter()
@@ -134,9 +141,9 @@ def summarise(reference: dict[str, Any], emulator: dict[str, Any]) -> PlanSummar
         if "delete" in change.actions:
             deletes[change.type] += 1
     types = {c.address: c.type for c in Plan(reference).changes}
-    missing = planned_addresses(reference) - planned_addresses(emulator)
+    missing = planned_addresses(reference) - planned_addresses(basis)
     left_out = {address: left_out_reason(address, types[address]) for address in sorted(missing)}
-    return PlanSummary(creates, updates, deletes, left_out, _differing(reference, emulator))
+    return PlanSummary(creates, updates, deletes, left_out, _differing(reference, basis))
 
 
 def _differing(reference: dict[str, Any], emulator: dict[str, Any]) -> list[str]:
@@ -172,6 +179,9 @@ def record_state_boot(runner: EnvRunner) -> None:
 
 
 APPLIED_MARKER = "applied.json"
+# The emulator plan made in the same run as the reference plan (same state): what the summary's
+# "left out" and "applied differently" compare when the reference plan is reused.
+COMPARED_PLAN = "emulator-compared.json"
 
 
 def applied_fingerprint(runner: EnvRunner, inputs_digest: str) -> dict[str, str] | None:
@@ -188,7 +198,7 @@ def unchanged_since_apply(runner: EnvRunner, inputs_digest: str) -> bool:
     """True when the inputs, the emulator boot and the state are exactly those of the last apply,
     and that run's reference plan is still on disk: then the reference plan cannot differ and is
     reused; only the emulator plan runs (it still refreshes, so changes made by hand show)."""
-    if not (runner.build / "plan.json").is_file():
+    if not (runner.build / "plan.json").is_file() or not (runner.build / COMPARED_PLAN).is_file():
         return False
     try:
         recorded = json.loads((runner.build / APPLIED_MARKER).read_text(encoding="utf-8"))

@@ -87,6 +87,7 @@ def _applied(tmp_path: Path) -> _FakeRunner:
     runner = _FakeRunner(tmp_path)
     runner.state_path.write_text('{"serial": 1}')
     (tmp_path / "plan.json").write_text("{}")
+    (tmp_path / localenv.COMPARED_PLAN).write_text("{}")
     localenv.record_applied(runner, "digest-a")  # type: ignore[arg-type]
     return runner
 
@@ -110,6 +111,10 @@ def test_any_change_of_inputs_emulator_state_or_plan_means_plan_again(tmp_path: 
     assert not localenv.unchanged_since_apply(runner, "digest-a"), "the saved reference plan is gone"  # type: ignore[arg-type]
 
     runner = _applied(tmp_path)
+    (tmp_path / localenv.COMPARED_PLAN).unlink()
+    assert not localenv.unchanged_since_apply(runner, "digest-a"), "nothing to compare a reused plan with"  # type: ignore[arg-type]
+
+    runner = _applied(tmp_path)
     (tmp_path / localenv.APPLIED_MARKER).write_text("not json")
     assert not localenv.unchanged_since_apply(runner, "digest-a")  # type: ignore[arg-type]
 
@@ -119,3 +124,14 @@ def test_no_fingerprint_without_a_running_emulator_or_state(tmp_path: Path) -> N
     localenv.record_applied(runner, "digest-a")  # type: ignore[arg-type]
     assert not (tmp_path / localenv.APPLIED_MARKER).exists()
     assert not localenv.unchanged_since_apply(runner, "digest-a")  # type: ignore[arg-type]
+
+
+def test_a_reused_reference_plan_is_compared_with_the_emulator_plan_of_its_own_run() -> None:
+    from_empty = {"id": None}  # planned from empty state: computed values unknown
+    reference = {"resource_changes": [change("aws_sqs_queue.q", "aws_sqs_queue", ["create"], from_empty)]}
+    compared = {"resource_changes": [change("aws_sqs_queue.q", "aws_sqs_queue", ["create"], from_empty)]}
+    today = {"resource_changes": [change("aws_sqs_queue.q", "aws_sqs_queue", ["no-op"], {"id": "https://q"})]}
+    assert localenv.summarise(reference, today).differs == ["aws_sqs_queue.q"], "the trap: states differ"
+    summary = localenv.summarise(reference, today, basis=compared)
+    assert summary.differs == [] and summary.left_out == {}
+    assert summary.changes == 0, "what happens now still comes from today's emulator plan"
