@@ -3,6 +3,8 @@ from the catalog, and PLAT_PLAN_8 finds no alarm whose actions end at a topic no
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from platformctl.catalog.base import ENV_NAMES
@@ -51,6 +53,15 @@ def test_every_alarm_topic_has_its_severitys_subscriptions(env_plans, catalog, e
             (topic,) = resources_of_type(env_plans[env], "aws_sns_topic", under)
             suffix = "alarms" if severity == "critical" else f"{severity}-alarms"
             assert topic["values"]["name"] == f"{env}-{role}-{suffix}"
+            chatbot = resources_of_type(env_plans[env], "aws_chatbot_slack_channel_configuration", under)
+            assert sorted(
+                (c["values"]["configuration_name"], c["values"]["slack_team_id"], c["values"]["slack_channel_id"])
+                for c in chatbot
+            ) == sorted(
+                (f"{env}-{role}-{severity}-{c.name}", c.slack_team_id, c.slack_channel_id)
+                for c in targets.slack_channels
+            )
+            assert len(resources_of_type(env_plans[env], "aws_iam_role", under)) == (1 if chatbot else 0)
 
 
 def test_every_prod_alarm_has_a_subscription_or_target_behind_it(env_plans) -> None:
@@ -96,3 +107,43 @@ def test_an_existing_topic_is_notified_by_the_alarms_of_its_account(env_plans, c
     for alarm in index.of_type("aws_cloudwatch_metric_alarm"):
         in_central = alarm.address.startswith("module.platform.module.central_bus.")
         assert tracer.actions(alarm).arns == (existing if in_central else set()), alarm.address
+
+
+def test_prod_posts_critical_alarms_to_slack_through_chatbot(env_plans, catalog) -> None:
+    """Each prod account's critical topic has a Chatbot configuration per Slack channel of the catalog, that
+    lists that topic (and only it), with a role only Chatbot may assume and a read-only guardrail."""
+    channels = catalog.environment("prod").notifications.critical.slack_channels
+    assert channels, "prod names a Slack channel for critical alarms"
+    index = _index(env_plans, "prod")
+    configurations = index.of_type("aws_chatbot_slack_channel_configuration")
+    assert len(configurations) == len(ROLES) * len(channels)
+    for role in ROLES:
+        under = _topic_module(role, "critical")
+        (topic,) = [t for t in index.of_type("aws_sns_topic") if t.address.startswith(under)]
+        mine = [c for c in configurations if c.address.startswith(under)]
+        assert len(mine) == len(channels)
+        for configuration in mine:
+            assert [r.address for r in index.references(configuration, "sns_topic_arns")] == [topic.address]
+            assert configuration.values["logging_level"] == "ERROR"
+            assert configuration.values["guardrail_policy_arns"] == ["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"]
+        (role_resource,) = [r for r in index.of_type("aws_iam_role") if r.address.startswith(under)]
+        trust = json.loads(role_resource.values["assume_role_policy"])
+        (statement,) = trust["Statement"]
+        assert statement["Principal"] == {"Service": "chatbot.amazonaws.com"}
+        assert statement["Condition"] == {
+            "StringEquals": {"aws:SourceAccount": getattr(catalog.environment("prod").accounts, role)}
+        }
+
+
+def test_plat_plan_8_counts_a_chatbot_channel_as_a_listener(env_plans) -> None:
+    """Without its SNS subscriptions, prod's critical topics are still heard through Chatbot; without the
+    Chatbot configurations too, PLAT_PLAN_8 reports the alarms that reach only those topics."""
+    index = _index(env_plans, "prod")
+    for subscription in index.of_type("aws_sns_topic_subscription"):
+        del index.resources[subscription.address]
+    assert alarms_reach_someone(index) == []
+    for configuration in index.of_type("aws_chatbot_slack_channel_configuration"):
+        del index.resources[configuration.address]
+    silent = alarms_reach_someone(index)
+    assert silent, "with neither subscriptions nor Chatbot, some prod alarm must be silent"
+    assert all("nobody hears" in message for _, message in silent)
