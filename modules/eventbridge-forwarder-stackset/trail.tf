@@ -33,9 +33,13 @@ locals {
   }) : jsonencode({}))
 
   trail_resources = jsondecode(local.trail_enabled ? jsonencode({
+    # The key outlives the stack like the bucket: the stack is deleted when an account leaves the
+    # OUs, and a deleted key would leave the kept log files undecryptable.
     TrailKey = {
-      Type      = "AWS::KMS::Key"
-      Condition = "TrailRegion"
+      Type                = "AWS::KMS::Key"
+      Condition           = "TrailRegion"
+      DeletionPolicy      = "Retain"
+      UpdateReplacePolicy = "Retain"
       Properties = {
         Description       = "${local.trail_name}: CloudTrail log files"
         EnableKeyRotation = true
@@ -43,17 +47,20 @@ locals {
       }
     }
     TrailKeyAlias = {
-      Type      = "AWS::KMS::Alias"
-      Condition = "TrailRegion"
+      Type                = "AWS::KMS::Alias"
+      Condition           = "TrailRegion"
+      DeletionPolicy      = "Retain"
+      UpdateReplacePolicy = "Retain"
       Properties = {
         AliasName   = "alias/${local.trail_name}"
         TargetKeyId = { Ref = "TrailKey" }
       }
     }
     TrailBucket = {
-      Type           = "AWS::S3::Bucket"
-      Condition      = "TrailRegion"
-      DeletionPolicy = "Retain"
+      Type                = "AWS::S3::Bucket"
+      Condition           = "TrailRegion"
+      DeletionPolicy      = "Retain"
+      UpdateReplacePolicy = "Retain"
       Properties = {
         BucketName = { "Fn::Sub" = local.trail_bucket }
         BucketEncryption = {

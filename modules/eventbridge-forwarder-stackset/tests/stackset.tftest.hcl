@@ -280,3 +280,20 @@ run "per_account_trail_in_the_home_region_only" {
     error_message = "The bucket is TLS-only and CloudTrail may write for this account's trail only."
   }
 }
+
+run "trail_key_and_bucket_outlive_the_stack" {
+  command = plan
+
+  variables {
+    trail = {}
+  }
+
+  assert {
+    condition = alltrue([
+      for name in ["TrailBucket", "TrailKey", "TrailKeyAlias"] :
+      jsondecode(aws_cloudformation_stack_set.this.template_body).Resources[name].DeletionPolicy == "Retain" &&
+      jsondecode(aws_cloudformation_stack_set.this.template_body).Resources[name].UpdateReplacePolicy == "Retain"
+    ])
+    error_message = "The bucket, its CMK and the alias are retained on stack deletion and replacement, so kept log files stay decryptable."
+  }
+}
