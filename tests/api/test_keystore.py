@@ -172,3 +172,16 @@ def test_a_key_left_by_the_old_terraform_module_is_adopted_then_rotated(aws: dic
     rotated = store(aws, ("gold",)).issue("acme", "gold")
     assert rotated.created and rotated.key_id != old["id"]
     assert plan_key_ids(aws, deployment.plan_ids["gold"]) == [rotated.key_id]
+
+
+def test_a_key_name_shared_by_two_apis_is_only_revoked_for_its_own_api(aws: dict[str, Any], deploy: Any) -> None:
+    # `orders` + consumer `v2-acme` and `orders-v2` + consumer `acme` both name their key dev-orders-v2-acme.
+    deploy(aws["apigateway"], "dev", "orders", "live", ["gold"])
+    deploy(aws["apigateway"], "dev", "orders-v2", "live", ["gold"])
+    other = ConsumerKeys(Target("dev", "orders-v2", "live", ("gold",), ACCOUNT, "aws", REGION, {}),
+                         aws["apigateway"], aws["secretsmanager"], aws["kms"])
+    theirs = other.issue("acme", "gold")
+    with pytest.raises((PlatformError, UsageError)):
+        store(aws, ("gold",)).revoke("v2-acme")
+    assert aws["apigateway"].get_api_key(apiKey=theirs.key_id)["enabled"] is True, "orders-v2's key is untouched"
+    assert all(row.key_id != theirs.key_id for row in store(aws, ("gold",)).list())

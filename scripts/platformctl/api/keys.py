@@ -15,7 +15,7 @@ from rich.text import Text
 
 from platformctl.api.commands import group
 from platformctl.api.keynames import check_consumer
-from platformctl.api.keystore import ConsumerKeys, Target
+from platformctl.api.keystore import ConsumerKeys, Target, aws_step
 from platformctl.errors import UsageError
 
 console = Console(highlight=False, soft_wrap=True)
@@ -52,13 +52,14 @@ def open_store(env: str, api: str) -> ConsumerKeys:
         region=inputs.region,
         tags={**inputs.tags, **settings.tags},
     )
-    session = access.session(account, purpose="api-keys")
-    return ConsumerKeys(
-        target,
-        session.client("apigateway", endpoint_url=endpoint),
-        session.client("secretsmanager", endpoint_url=endpoint),
-        session.client("kms", endpoint_url=endpoint),
-    )
+    with aws_step(f"assuming the deploy role of the api account {account}"):
+        session = access.session(account, purpose="api-keys")
+        return ConsumerKeys(
+            target,
+            session.client("apigateway", endpoint_url=endpoint),
+            session.client("secretsmanager", endpoint_url=endpoint),
+            session.client("kms", endpoint_url=endpoint),
+        )
 
 
 _env = click.option("--env", "env", required=True, help="Environment (local, dev, staging, prod).")

@@ -17,6 +17,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from platformctl.api.keynames import (
+    TAG_API,
     KeyNames,
     consumer_key_policy,
     consumer_of,
@@ -144,6 +145,13 @@ class ConsumerKeys:
         return plan
 
     # -- lookups ---------------------------------------------------------------------------------
+    def _ours(self, key: dict[str, Any]) -> bool:
+        """Names alone are ambiguous (API `orders` + consumer `v2-acme` and API `orders-v2` + consumer
+        `acme` give the same key name), so a key tagged for another API is never this API's; an
+        untagged key (issued before the tags) is judged by its name."""
+        tagged = (key.get("tags") or {}).get(TAG_API)
+        return tagged is None or tagged == self.target.api
+
     def _key(self, names: KeyNames) -> dict[str, Any] | None:
         with aws_step(f"looking up API key {names.api_key}"):
             keys = [
@@ -152,7 +160,7 @@ class ConsumerKeys:
                     nameQuery=names.api_key, includeValues=False
                 )
                 for key in page.get("items", [])
-                if key.get("name") == names.api_key
+                if key.get("name") == names.api_key and self._ours(key)
             ]
         if len(keys) > 1:
             raise PlatformError(
@@ -310,7 +318,7 @@ class ConsumerKeys:
                 key["id"]: key
                 for page in pages
                 for key in page.get("items", [])
-                if consumer_of(key.get("name", ""), self.target.env, self.target.api) is not None
+                if (consumer_of(key.get("name", ""), self.target.env, self.target.api) is not None and self._ours(key))
                 or key["id"] in tier_of_key
             }
         for key_id in set(tier_of_key) - set(keys):  # on a plan but not returned by the name query
