@@ -171,6 +171,13 @@ resource "aws_cloudformation_stack_set" "this" {
     # SERVICE_MANAGED sets report the organization's administration role, which cannot be set
     # here; without this every plan shows a change.
     ignore_changes = [administration_role_arn]
+
+    # The trail's resources exist only in the StackSet's own Region; without an instance there,
+    # no account would get a trail and nothing would say so.
+    precondition {
+      condition     = var.trail == null || contains(var.regions, data.aws_region.current.name)
+      error_message = "trail is set, but regions does not include ${data.aws_region.current.name}, the StackSet's own Region where the per-account trail is created: add ${data.aws_region.current.name} to event_sources.forwarder_regions in config/environments/<env>.yaml (or set trail = null)."
+    }
   }
 }
 

@@ -297,3 +297,27 @@ run "trail_key_and_bucket_outlive_the_stack" {
     error_message = "The bucket, its CMK and the alias are retained on stack deletion and replacement, so kept log files stay decryptable."
   }
 }
+
+run "trail_without_the_home_region_rejected" {
+  command = plan
+
+  variables {
+    regions = ["us-east-1"]
+    trail   = {}
+  }
+
+  expect_failures = [aws_cloudformation_stack_set.this]
+}
+
+run "home_region_not_required_without_a_trail" {
+  command = plan
+
+  variables {
+    regions = ["us-east-1"]
+  }
+
+  assert {
+    condition     = aws_cloudformation_stack_instances.this.regions == toset(["us-east-1"])
+    error_message = "Without a trail the instances may leave out the StackSet's own Region."
+  }
+}
