@@ -6,6 +6,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from click.testing import CliRunner
 
 from platformctl.errors import PlatformError, UsageError
@@ -14,12 +15,12 @@ from platformctl.streaming.lakehouse import error_object_count, locate_streams, 
 
 
 class _Firehose:
-    def __init__(self, streams: dict[str, dict[str, Any]]) -> None:
-        self.streams = streams
+    def __init__(self, streams: dict[str, dict[str, Any]], error: str = "ResourceNotFoundException") -> None:
+        self.streams, self.error = streams, error
 
     def describe_delivery_stream(self, *, DeliveryStreamName: str) -> dict[str, Any]:
         if DeliveryStreamName not in self.streams:
-            raise LookupError("ResourceNotFoundException")
+            raise ClientError({"Error": {"Code": self.error, "Message": "no"}}, "DescribeDeliveryStream")
         return {"DeliveryStreamDescription": self.streams[DeliveryStreamName]}
 
 
@@ -97,3 +98,9 @@ def test_env_commands_ask_for_make_local_when_no_emulator_answers(monkeypatch: p
     monkeypatch.setenv("PLATFORM_EMULATOR_PORT", "1")  # nothing answers there
     result = CliRunner().invoke(commands.group, ["query", "--env", "local", "--table", "t"])
     assert isinstance(result.exception, PlatformError) and "run `make local` first" in str(result.exception)
+
+
+def test_access_denied_is_not_reported_as_not_deployed() -> None:
+    with pytest.raises(PlatformError, match="describing stream local-x failed: AccessDeniedException") as raised:
+        locate_streams(_Firehose({}, error="AccessDeniedException"), ["local-x"])
+    assert "not deployed" not in str(raised.value)

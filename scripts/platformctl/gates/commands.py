@@ -61,7 +61,7 @@ def _run_with_status(runner: LaneRunner, lanes: tuple[Lane, ...]) -> RunReport:
             if kind == "start":
                 started[result.stage] = time.monotonic()
                 if not console.is_terminal:
-                    console.print(f"[{result.lane}] {result.stage}: started")
+                    console.print(Text(f"[{result.lane}] {result.stage}: started"))
                 return
             started.pop(result.stage, None)
             style = {"passed": "green", "failed": "red"}.get(result.status, "yellow")

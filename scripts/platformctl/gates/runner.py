@@ -73,8 +73,16 @@ class LaneRunner:
                    for lane in lanes]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join()
+        try:
+            for thread in threads:
+                thread.join()
+        except BaseException:
+            # Ctrl-C reaches only this process (each gate has its own session): pass it on to the
+            # gates, so none of them and none of their emulators keeps running unseen.
+            self.stop_others()
+            for thread in threads:
+                thread.join()
+            raise
         return RunReport(time.perf_counter() - start, list(results.values()))
 
     def _run_lane(self, lane: Lane, results: dict[str, StageResult], on_event: Events) -> None:
@@ -86,9 +94,14 @@ class LaneRunner:
             on_event("start", result)
             begun = time.perf_counter()
             with open(result.log, "wb") as log:
-                process = subprocess.Popen(list(self.command_for(stage)), cwd=self.cwd, env=self.env, stdout=log,
-                                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+                # Started and registered under the lock that stop_others() snapshots under, so a
+                # gate cannot start unseen while another lane is stopping the run.
                 with self._lock:
+                    if self._stopping.is_set():
+                        return
+                    process = subprocess.Popen(list(self.command_for(stage)), cwd=self.cwd, env=self.env,
+                                               stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                               start_new_session=True)
                     self._running[stage] = process
                 result.returncode = process.wait()
                 with self._lock:
@@ -105,8 +118,8 @@ class LaneRunner:
 
     def stop_others(self) -> None:
         """Interrupt every running stage; terminate, then kill, what outlives the grace period."""
-        self._stopping.set()
         with self._lock:
+            self._stopping.set()
             running = list(self._running.values())
         for process in running:
             _signal_group(process, signal.SIGINT)

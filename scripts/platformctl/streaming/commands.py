@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import click
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, NoRegionError
+from botocore.exceptions import BotoCoreError, ClientError, NoRegionError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
@@ -233,23 +234,36 @@ def _open_env(env: str, purpose: str) -> EnvLakehouse:
     check_env_name(env)
     inputs = load_inputs(env)
     endpoint = running_endpoint() if inputs.emulator else None
-    try:
+    with _aws_errors(f"reaching the {env} data account"):
         return open_env(inputs, endpoint, purpose)
-    except BotoCoreError as exc:
-        raise PlatformError(f"cannot reach the {env} data account: {exc}") from exc
+
+
+@contextmanager
+def _aws_errors(step: str) -> Iterator[None]:
+    """AWS and file errors of a step as one clean line (the step, AWS's code and reason)."""
+    try:
+        yield
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        raise PlatformError(f"{step} failed: {error.get('Code', 'error')}: {error.get('Message', exc)}") from exc
+    except (BotoCoreError, OSError) as exc:
+        raise PlatformError(f"{step} failed: {exc}") from exc
 
 
 def _print_counts(console: Console, target: EnvLakehouse) -> None:
     table = Table(title=Text(f"{target.inputs.environment}: Iceberg tables"))
     for column in ("table", "rows", "data files", "stream"):
         table.add_column(column, justify="right" if column in ("rows", "data files") else "left")
-    for found in target.counts():
+    with _aws_errors(f"counting the rows and error objects of the {target.inputs.environment} tables"):
+        counted = list(target.counts())
+        error_objects = target.error_objects()
+    for found in counted:
         name = f"{found.table.database}.{found.table.table}"
         files = found.files
         table.add_row(Text(name), f"{files.total:,}", f"{len(files.data_files):,}", Text(found.table.stream))
     console.print(table)
     where = f"s3://{target.lakehouse.error_bucket}/" + ",".join(target.lakehouse.error_prefixes)
-    console.print(Text(f"error output: {target.error_objects():,} object(s) under {where}"))
+    console.print(Text(f"error output: {error_objects:,} object(s) under {where}"))
 
 
 @group.command("verify")

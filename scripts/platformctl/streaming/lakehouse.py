@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+from botocore.exceptions import BotoCoreError, ClientError
 
 from platformctl.catalog.inputs import EnvironmentInputs
 from platformctl.errors import PlatformError, UsageError
@@ -84,10 +85,16 @@ def locate_streams(firehose: Any, names: list[str], owner: str = "the environmen
     for name in names:
         try:
             description = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]
-        except Exception as exc:  # ResourceNotFoundException and friends
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            if error.get("Code") == "ResourceNotFoundException":
+                raise PlatformError(f"stream {name} of {owner} is not deployed: apply the environment first") from exc
+            # AccessDenied, an expired token, throttling: not "not deployed", so say what AWS said.
             raise PlatformError(
-                f"stream {name} of {owner} is not deployed ({type(exc).__name__}): apply the environment first"
+                f"describing stream {name} failed: {error.get('Code', 'error')}: {error.get('Message', exc)}"
             ) from exc
+        except BotoCoreError as exc:
+            raise PlatformError(f"describing stream {name} failed: {exc}") from exc
         for destination in description.get("Destinations") or []:
             iceberg = destination.get("IcebergDestinationDescription")
             if iceberg is None:
