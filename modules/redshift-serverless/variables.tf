@@ -380,7 +380,7 @@ variable "lakehouse_column_access" {
     column_names          = optional(list(string))
     excluded_column_names = optional(list(string))
   }))
-  description = "Column-level Lake Formation SELECT per table of lakehouse.table_names: column_names (only these) or excluded_column_names (all but these). Tables not listed are readable in full. Used when lakehouse.lake_formation is true."
+  description = "Column-level Lake Formation SELECT per table of lakehouse.table_names: column_names (only these) or excluded_column_names (all but these). Tables not listed are readable in full. Requires lakehouse.lake_formation = true."
   default     = {}
 
   validation {
@@ -394,6 +394,12 @@ variable "lakehouse_column_access" {
   validation {
     condition     = var.lakehouse == null || length(setsubtract(keys(var.lakehouse_column_access), try(var.lakehouse.table_names, []))) == 0
     error_message = "lakehouse_column_access names tables that are not in lakehouse.table_names."
+  }
+
+  # Without Lake Formation the column lists would be dropped and every column stay readable.
+  validation {
+    condition     = length(var.lakehouse_column_access) == 0 || try(var.lakehouse.lake_formation, false)
+    error_message = "lakehouse_column_access requires lakehouse.lake_formation = true: column-level access is enforced by Lake Formation grants, and without them the IAM role reads every column. Set lakehouse.lake_formation = true (the database must be governed by Lake Formation) or remove lakehouse_column_access."
   }
 }
 

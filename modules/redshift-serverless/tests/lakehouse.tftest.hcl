@@ -165,3 +165,24 @@ run "column_access_needs_exactly_one_list" {
 
   expect_failures = [var.lakehouse_column_access]
 }
+
+run "column_access_without_lake_formation_rejected" {
+  command = plan
+
+  variables {
+    lakehouse = {
+      glue_database_name   = "lakehouse_dev"
+      glue_database_arn    = "arn:aws:glue:eu-west-1:123456789012:database/lakehouse_dev"
+      glue_catalog_arn     = "arn:aws:glue:eu-west-1:123456789012:catalog"
+      warehouse_bucket_arn = "arn:aws:s3:::acme-dev-lakehouse"
+      warehouse_prefixes   = ["iceberg/orders/"]
+      kms_key_arn          = "arn:aws:kms:eu-west-1:123456789012:key/99999999-8888-7777-6666-555555555555"
+      table_names          = ["orders"]
+    }
+    lakehouse_column_access = {
+      orders = { excluded_column_names = ["card_number"] }
+    }
+  }
+
+  expect_failures = [var.lakehouse_column_access]
+}
