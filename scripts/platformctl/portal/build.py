@@ -98,14 +98,18 @@ def build_site(root: Path, config_dir: Path, build_dir: Path, output: Path) -> B
             spec = staging / "apis" / entry.name / "openapi.yaml"
             _write(staging, f"apis/{entry.name}/openapi.yaml", rendered)
             tools.build_reference(root, spec, spec.with_name("reference.html"), f"{entry.name} API reference")
+        # The old site steps aside under a name as unique as the staging directory's (never a fixed
+        # sibling someone may own), and is removed only once the new one is in place.
+        retired = staging.with_name(staging.name + "-old")
         if output.exists():
-            retired = output.with_name(f".{output.name}-old")
-            shutil.rmtree(retired, ignore_errors=True)
             output.rename(retired)
-            shutil.rmtree(retired, ignore_errors=True)
         staging.rename(output)
+        shutil.rmtree(retired, ignore_errors=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        old = staging.with_name(staging.name + "-old")
+        if old.exists() and not output.exists():
+            old.rename(output)  # the swap failed half-way: the previous site comes back
         raise
     return BuildReport(
         output=output,
