@@ -20,7 +20,18 @@ variable "organization_id" {
 }
 
 variable "refs" {
-  type        = any
+  # Each value is a plain string (Terraform caller) or a CloudFormation intrinsic such as
+  # { Ref = "AWS::AccountId" } (StackSet caller). HCL has no union of the two, so the values are
+  # `any`; the object type still fixes the attribute names, so a caller cannot leave one out.
+  type = object({
+    account_id         = any
+    account_root_arn   = any
+    bucket_arn         = any
+    bucket_objects_arn = any
+    log_object_arns    = list(any)
+    trail_arn          = any
+    trail_arn_pattern  = any
+  })
   description = <<-EOT
     Account-dependent values, as plain strings (Terraform) or CloudFormation intrinsics (StackSet):
     { account_id, account_root_arn, bucket_arn, bucket_objects_arn (<bucket ARN>/*), log_object_arns (AWSLogs/<account>/*,
@@ -28,4 +39,9 @@ variable "refs" {
     trail of this account; trail_arn_pattern (ArnLike) replaces it for an organization trail, whose ARN carries the
     management account's id, which the platform does not know.
   EOT
+
+  validation {
+    condition     = var.organization_id == null || var.refs.trail_arn_pattern != null
+    error_message = "refs.trail_arn_pattern must be set for an organization trail (organization_id is set): its ARN carries the management account's id, so the policies match the trail by an ArnLike pattern such as arn:aws:cloudtrail:<region>:*:trail/<name>."
+  }
 }
