@@ -428,8 +428,14 @@ class FirehoseIcebergEngine:
                     "errorMessage": failures[0].message,
                 }
             )
-            self._client("logs", buffer).put_log_events(
-                logGroupName=logging["LogGroupName"],
-                logStreamName=logging["LogStreamName"],
-                logEvents=[{"timestamp": ending, "message": message}],
-            )
+            try:
+                self._client("logs", buffer).put_log_events(
+                    logGroupName=logging["LogGroupName"],
+                    logStreamName=logging["LogStreamName"],
+                    logEvents=[{"timestamp": ending, "message": message}],
+                )
+            except Exception:  # best effort: the error records are already in S3, and a failed log
+                # write must not turn committed rows of this delivery into failures
+                name = buffer.description.get("DeliveryStreamName")
+                print(f"firehose: could not write the error log event of {name}:\n{traceback.format_exc()}",
+                      file=sys.stderr, flush=True)

@@ -48,7 +48,10 @@ def key_values(record: dict[str, Any], schema: Schema, keys: Sequence[str]) -> d
         )
     values = {}
     for key in keys:
-        field = schema.find_field(key)
+        try:
+            field = schema.find_field(key)
+        except ValueError as exc:  # a unique key that is not a column: this record cannot be keyed
+            raise UniqueKeyError(UNIQUE_KEY_MISSING, f"{key}: unique key is not a column of the table") from exc
         value = convert_value(record.get(key), field.field_type, key)
         if value is None:
             raise UniqueKeyError(UNIQUE_KEY_MISSING, f"{key}: unique key is missing or null")
