@@ -7,6 +7,12 @@
 locals {
   slack_channels = { for c in var.slack_channels : c.name => c }
   chatbot        = length(var.slack_channels) > 0
+
+  # The Regions whose endpoint serves the AWS Chatbot API, which the provider calls in its own
+  # Region: AWS General Reference "AWS Chatbot endpoints and quotas"
+  # (https://docs.aws.amazon.com/general/latest/gr/chatbot.html) and the Chatbot API Reference.
+  # The topics themselves may live in any Region Chatbot supports.
+  chatbot_api_regions = ["us-east-2", "us-west-2", "eu-west-1", "ap-southeast-1"]
 }
 
 data "aws_iam_policy_document" "chatbot_trust" {
@@ -86,4 +92,11 @@ resource "aws_chatbot_slack_channel_configuration" "this" {
   guardrail_policy_arns = ["arn:${data.aws_partition.current.partition}:iam::aws:policy/CloudWatchReadOnlyAccess"]
   logging_level         = "ERROR"
   tags                  = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = contains(local.chatbot_api_regions, data.aws_region.current.name)
+      error_message = "slack_channels need the AWS Chatbot API, which exists only in ${join(", ", local.chatbot_api_regions)}; this topic's Region is ${data.aws_region.current.name}. Set region in config/environments/<env>.yaml to one of those Regions, or drop slack_channels under notifications.<severity> there and route the severity through emails or https_endpoints."
+    }
+  }
 }

@@ -386,3 +386,32 @@ run "rejects_a_repeated_slack_channel_name" {
 
   expect_failures = [var.slack_channels]
 }
+
+run "slack_channels_outside_the_chatbot_api_regions_rejected" {
+  command = plan
+
+  override_data {
+    target = data.aws_region.current
+    values = { name = "eu-central-1" }
+  }
+
+  variables {
+    slack_channels = [{ name = "oncall", slack_team_id = "T0123456789", slack_channel_id = "C0123456789" }]
+  }
+
+  expect_failures = [aws_chatbot_slack_channel_configuration.this]
+}
+
+run "no_chatbot_region_check_without_slack_channels" {
+  command = plan
+
+  override_data {
+    target = data.aws_region.current
+    values = { name = "eu-central-1" }
+  }
+
+  assert {
+    condition     = length(aws_chatbot_slack_channel_configuration.this) == 0
+    error_message = "A Region without the Chatbot API is fine when no Slack channel is configured."
+  }
+}
