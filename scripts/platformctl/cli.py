@@ -23,7 +23,7 @@ from platformctl.emulator.control import Emulator
 from platformctl.errors import CatalogError, PlatformError, UsageError
 from platformctl.paths import BUILD_DIR, CONFIG_DIR, ENVS_DIR, MODULES_DIR, ROOT, env_build_dir
 from platformctl.tfrun import EnvRunner, TerraformError, check_env_name
-from platformctl.toolchain import ensure_toolchain
+from platformctl.toolchain import Toolchain, ensure_toolchain
 
 console = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -246,11 +246,10 @@ def tf_fmt(check: bool) -> None:
 NO_CACHE_VARIABLE = "PLATFORM_NO_CACHE"
 
 
-def _init_and_run(roots: list[Path], command: list[str], label: str) -> None:
+def _init_and_run(toolchain_: Toolchain, roots: list[Path], command: list[str], label: str) -> None:
     """`command` in every root, a few at a time (tfroots); one line per root as it finishes, and
     the failures with their output. Fails at the end, so one broken root hides no other. A root
     whose content (with the local modules it calls) passed unchanged last time is not run again."""
-    toolchain_ = ensure_toolchain()
     jobs = tfroots.parallel_jobs()
 
     def env_for(root: Path) -> dict[str, str]:
@@ -303,7 +302,7 @@ def tf_validate() -> None:
     for module in tested:
         console.print(f"[dim]--   {module.relative_to(ROOT)}: validated by its terraform tests (make tf-test)[/]")
     untested = [m for m in modules if m not in tested]
-    _init_and_run(untested + [ENVS_DIR / name for name in ENV_NAMES], ["validate"], "validate")
+    _init_and_run(ensure_toolchain(), untested + [ENVS_DIR / name for name in ENV_NAMES], ["validate"], "validate")
 
 
 @tf.command("test")
@@ -315,12 +314,13 @@ def tf_test(modules: tuple[str, ...]) -> None:
     if unknown:
         raise UsageError(f"no module with tests named {', '.join(sorted(unknown))}")
     chosen = [p for p in roots if not modules or p.name in modules]
-    if ensure_toolchain().flavour == "opentofu":
+    toolchain_ = ensure_toolchain()
+    if toolchain_.flavour == "opentofu":
         for module in [m for m in chosen if tfroots.uses_mock_sources(m)]:
             console.print(f"[yellow]SKIP[/] {module.relative_to(ROOT)}: its tests share mock data through "
                           "mock_provider `source`, which tofu test does not support (docs/opentofu.md)")
             chosen.remove(module)
-    _init_and_run(chosen, ["test"], "tftest")
+    _init_and_run(toolchain_, chosen, ["test"], "tftest")
 
 
 @cli.group()

@@ -1,7 +1,8 @@
-"""Atomic file writes: a reader (or a crashed run) never sees a half-written file."""
+"""Atomic file writes (a reader, or a crashed run, never sees a half-written file), and cache reads."""
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -31,3 +32,14 @@ def _staged(path: Path, content: str) -> str:
 def write_atomic(path: Path, content: str) -> None:
     os.replace(_staged(path, content), path)
 
+
+
+def read_json_object(path: Path) -> dict[str, object]:
+    """The JSON object in `path`; empty when the file is missing, unreadable or not an object.
+
+    For the CLI's own bookkeeping files (caches, markers): a damaged one means "nothing recorded"."""
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}

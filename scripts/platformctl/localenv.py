@@ -26,6 +26,7 @@ from rich.text import Text
 
 from platformctl.catalog.inputs import EnvironmentInputs
 from platformctl.errors import PlatformError
+from platformctl.fsutil import read_json_object, write_atomic
 from platformctl.planjson import Plan
 from platformctl.tfrun import EnvRunner
 
@@ -200,11 +201,7 @@ def unchanged_since_apply(runner: EnvRunner, inputs_digest: str) -> bool:
     reused; only the emulator plan runs (it still refreshes, so changes made by hand show)."""
     if not (runner.build / "plan.json").is_file() or not (runner.build / COMPARED_PLAN).is_file():
         return False
-    try:
-        recorded = json.loads((runner.build / APPLIED_MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return recorded == applied_fingerprint(runner, inputs_digest)
+    return read_json_object(runner.build / APPLIED_MARKER) == applied_fingerprint(runner, inputs_digest)
 
 
 def record_applied(runner: EnvRunner, inputs_digest: str) -> None:
@@ -213,7 +210,7 @@ def record_applied(runner: EnvRunner, inputs_digest: str) -> None:
     if fingerprint is None:
         marker.unlink(missing_ok=True)
     else:
-        marker.write_text(json.dumps(fingerprint, indent=1) + "\n", encoding="utf-8")
+        write_atomic(marker, json.dumps(fingerprint, indent=1) + "\n")
 
 
 REFERENCE_PLAN = "plan.tfplan"

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from platformctl.errors import PlatformError
+from platformctl.fsutil import read_json_object, write_atomic
 
 JOBS_VARIABLE = "PLATFORM_TF_JOBS"
 # `source = "./tests/mocks"` inside a mock_provider block: Terraform >= 1.7 reads shared .tfmock.hcl
@@ -55,28 +56,18 @@ def parallel_jobs(environ: dict[str, str] | None = None, cpus: int | None = None
     return max(1, cpus)
 
 
-def _read_json_dict(path: Path) -> dict[str, object]:
-    """A JSON object from `path`; empty when missing or unreadable (these files are caches)."""
-    try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
-
-
 def longest_first(roots: Sequence[Path], history: Path) -> list[Path]:
     """Roots ordered by their last recorded duration, longest first (unknown ones first of all):
     with a few workers, starting the long pole early keeps the tail short."""
-    seconds = _read_json_dict(history)
+    seconds = read_json_object(history)
     return sorted(roots, key=lambda root: -float(seconds.get(str(root), float("inf"))))  # type: ignore[arg-type]
 
 
 def record_durations(results: Sequence[RootResult], history: Path) -> None:
     """Merge this run's durations into the history (roots not run this time keep theirs)."""
-    seconds = _read_json_dict(history)
+    seconds = read_json_object(history)
     seconds.update({str(r.root): round(r.seconds, 1) for r in results})
-    history.parent.mkdir(parents=True, exist_ok=True)
-    history.write_text(json.dumps(seconds, indent=1, sort_keys=True), encoding="utf-8")
+    write_atomic(history, json.dumps(seconds, indent=1, sort_keys=True))
 
 
 # HCL `source = "../x"` and JSON `"source": "../x"`.
@@ -110,7 +101,7 @@ class PassCache:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.passed = {root: str(digest) for root, digest in _read_json_dict(path).items()}
+        self.passed = {root: str(digest) for root, digest in read_json_object(path).items()}
 
     def hit(self, root: Path, digest: str) -> bool:
         return self.passed.get(str(root)) == digest
@@ -121,8 +112,7 @@ class PassCache:
                 self.passed[str(result.root)] = digests[result.root]
             else:
                 self.passed.pop(str(result.root), None)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps(self.passed, indent=1, sort_keys=True), encoding="utf-8")
+        write_atomic(self.path, json.dumps(self.passed, indent=1, sort_keys=True))
 
 
 def uses_mock_sources(module: Path) -> bool:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from platformctl.fsutil import write_atomic
 from platformctl.gates.lanes import Lane
 
 INTERRUPT_GRACE_S = 60.0
@@ -141,8 +142,7 @@ def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None
 
 
 def write_times(report: RunReport, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(report.to_dict(), indent=1) + "\n", encoding="utf-8")
+    write_atomic(path, json.dumps(report.to_dict(), indent=1) + "\n")
 
 
 def log_tail(path: str, lines: int) -> str:
