@@ -135,14 +135,7 @@ class Emulator:
             # a server to stop, so do not leave one running detached. Signal the child we hold, not
             # the pidfile's PID: it may not have exec'd our server module yet, so stop() would not
             # recognise it.
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            _terminate_group(process.pid)
             self._forget(process.pid)
             raise
         self.stop()
@@ -154,12 +147,7 @@ class Emulator:
         if pid is None:
             self._forget()
             return False
-        os.killpg(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and _alive(pid):
-            time.sleep(0.1)
-        if _alive(pid):
-            os.killpg(pid, signal.SIGKILL)
+        _terminate_group(pid)
         self._forget()
         return True
 
@@ -182,6 +170,18 @@ class Emulator:
             return
         self.pidfile.unlink(missing_ok=True)
         self.bootfile.unlink(missing_ok=True)
+
+
+def _terminate_group(pid: int, grace_s: float = 10.0) -> None:
+    """SIGTERM the server's process group; SIGKILL it if it outlives `grace_s`."""
+    with contextlib.suppress(ProcessLookupError):  # it may have exited on its own meanwhile
+        os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace_s
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.1)
+    if _alive(pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
 
 
 def _alive(pid: int) -> bool:
