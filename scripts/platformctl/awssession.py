@@ -4,12 +4,16 @@ account, so checks exercise real cross-account paths."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
 from platformctl.catalog.inputs import EnvironmentInputs
+from platformctl.errors import PlatformError
 
 _RETRIES = Config(retries={"max_attempts": 8, "mode": "standard"})
 
@@ -45,3 +49,17 @@ class AccountAccess:
 
     def client(self, account_id: str, service: str, purpose: str = "check"):  # type: ignore[no-untyped-def]
         return self.session(account_id, purpose).client(service, endpoint_url=self.endpoint_url, config=_RETRIES)
+
+
+@contextmanager
+def aws_step(step: str, error: type[PlatformError] = PlatformError,
+             others: tuple[type[Exception], ...] = ()) -> Iterator[None]:
+    """One step of a command against AWS: a failure (or one of `others`, e.g. OSError from a file
+    reader) becomes `error`, one line naming the step and AWS's code and reason, never a traceback."""
+    try:
+        yield
+    except ClientError as exc:
+        detail = exc.response.get("Error", {})
+        raise error(f"{step} failed: {detail.get('Code', 'error')}: {detail.get('Message', exc)}") from exc
+    except (BotoCoreError, *others) as exc:
+        raise error(f"{step} failed: {exc}") from exc

@@ -8,14 +8,14 @@ from API Gateway straight into the consumer's secret; they are returned only whe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from platformctl import awssession
 from platformctl.api.keynames import (
     TAG_API,
     KeyNames,
@@ -31,15 +31,8 @@ class KeyStoreError(PlatformError):
     """An AWS call of `api keys` failed; the message names the step and AWS's reason."""
 
 
-@contextmanager
-def aws_step(step: str) -> Iterator[None]:
-    try:
-        yield
-    except ClientError as exc:
-        error = exc.response.get("Error", {})
-        raise KeyStoreError(f"{step} failed: {error.get('Code', 'error')}: {error.get('Message', exc)}") from exc
-    except BotoCoreError as exc:
-        raise KeyStoreError(f"{step} failed: {exc}") from exc
+def aws_step(step: str) -> AbstractContextManager[None]:
+    return awssession.aws_step(step, KeyStoreError)
 
 
 def _error_code(exc: ClientError) -> str:

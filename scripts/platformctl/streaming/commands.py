@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import click
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoRegionError
+from botocore.exceptions import BotoCoreError, NoRegionError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
+from platformctl.awssession import aws_step
 from platformctl.errors import PlatformError, UsageError
 from platformctl.streaming.delivery import DeliveryReport, Pacer, RetryPolicy, UndeliveredRecordsError, deliver
 from platformctl.streaming.emulator_delivery import DEFAULT_TIMEOUT_SECONDS, status, wait_delivered
@@ -234,27 +234,17 @@ def _open_env(env: str, purpose: str) -> EnvLakehouse:
     check_env_name(env)
     inputs = load_inputs(env)
     endpoint = running_endpoint() if inputs.emulator else None
-    with _aws_errors(f"reaching the {env} data account"):
+    with aws_step(f"reaching the {env} data account"):
         return open_env(inputs, endpoint, purpose)
-
-
-@contextmanager
-def _aws_errors(step: str) -> Iterator[None]:
-    """AWS and file errors of a step as one clean line (the step, AWS's code and reason)."""
-    try:
-        yield
-    except ClientError as exc:
-        error = exc.response.get("Error", {})
-        raise PlatformError(f"{step} failed: {error.get('Code', 'error')}: {error.get('Message', exc)}") from exc
-    except (BotoCoreError, OSError) as exc:
-        raise PlatformError(f"{step} failed: {exc}") from exc
 
 
 def _print_counts(console: Console, target: EnvLakehouse) -> None:
     table = Table(title=Text(f"{target.inputs.environment}: Iceberg tables"))
     for column in ("table", "rows", "data files", "stream"):
         table.add_column(column, justify="right" if column in ("rows", "data files") else "left")
-    with _aws_errors(f"counting the rows and error objects of the {target.inputs.environment} tables"):
+    # OSError: pyarrow reading a data file.
+    with aws_step(f"counting the rows and error objects of the {target.inputs.environment} tables",
+                  others=(OSError,)):
         counted = list(target.counts())
         error_objects = target.error_objects()
     for found in counted:
