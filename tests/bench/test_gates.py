@@ -45,14 +45,14 @@ def test_make_test_lanes_report_the_wall_time_and_each_gate_inside(tmp_path: Pat
         assert target == "test"
         (root / "build" / "gates").mkdir(parents=True)
         (root / "build" / "gates" / "times.json").write_text(
-            '{"wall_seconds": 400.0, "serial_seconds": 700.0, "passed": true, "stages": ['
-            '{"stage": "unit", "lane": "checks", "status": "passed", "seconds": 250.0},'
-            '{"stage": "e2e", "lane": "e2e", "status": "passed", "seconds": 280.0}]}')
+            '{"wall_seconds": 400.0, "serial_seconds": 700.0, "cpu_seconds": 410.5, "passed": true, "stages": ['
+            '{"stage": "unit", "lane": "checks", "status": "passed", "seconds": 250.0, "cpu_seconds": 330.5},'
+            '{"stage": "e2e", "lane": "e2e", "status": "passed", "seconds": 280.0, "cpu_seconds": 80.0}]}')
         return 401.2, 0
 
     measured = make_test_lanes(tmp_path, tmp_path / "logs", runner=runner)
     assert measured["wall_seconds"] == 401.2 and measured["exit_code"] == 0
     lines = make_test_lines({"make_test": measured})
-    assert "| `e2e` | e2e | passed | 280.0 |" in lines
-    assert "| sum of gates | | | 700.0 |" in lines
+    assert "| `e2e` | e2e | passed | 280.0 | 80.0 |" in lines
+    assert "| sum of gates | | | 700.0 | 410.5 |" in lines
     assert make_test_lines({}) == []

@@ -76,3 +76,14 @@ def test_times_are_written_for_the_benchmark(tmp_path: Path) -> None:
     assert written["passed"] is True
     assert [stage["stage"] for stage in written["stages"]] == ["a", "b"]
     assert written["serial_seconds"] >= 0 and written["wall_seconds"] >= 0
+
+
+def test_a_gate_is_charged_the_cpu_of_the_processes_it_waited_for(tmp_path: Path) -> None:
+    # The busy loop runs in a grandchild (as terraform runs under make and pytest): its CPU counts.
+    busy = "python3 -c 'import time; end = time.process_time() + 0.5\nwhile time.process_time() < end: pass'"
+    report = _runner(tmp_path, {"busy": f"sh -c \"{busy}\"", "idle": "sleep 0.5"}).run(
+        (Lane("one", ("busy", "idle")),), lambda *_: None)
+    cpu = {stage.stage: stage.cpu_seconds for stage in report.stages}
+    assert cpu["busy"] >= 0.4, cpu
+    assert cpu["idle"] < 0.2, cpu
+    assert report.to_dict()["cpu_seconds"] == pytest.approx(cpu["busy"] + cpu["idle"], abs=0.11)

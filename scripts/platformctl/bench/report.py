@@ -222,10 +222,12 @@ def make_test_lines(results: dict[str, Any]) -> list[str]:
     stages = (measured.get("lanes") or {}).get("stages") or []
     lines = ["", f"`make test` with its lanes: {measured['wall_seconds']:.1f} s wall "
              f"(exit {measured['exit_code']}); each gate inside the lanes:", "",
-             "| Gate | Lane | Result | s |", "|---|---|---|--:|"]
-    lines += [f"| `{row['stage']}` | {row['lane']} | {row['status']} | {row['seconds']:.1f} |" for row in stages]
+             "| Gate | Lane | Result | s | CPU s |", "|---|---|---|--:|--:|"]
+    lines += [f"| `{row['stage']}` | {row['lane']} | {row['status']} | {row['seconds']:.1f} | "
+              f"{row.get('cpu_seconds', 0):.1f} |" for row in stages]
     if stages:
-        lines.append(f"| sum of gates | | | {measured['lanes'].get('serial_seconds', 0):.1f} |")
+        lanes = measured["lanes"]
+        lines.append(f"| sum of gates | | | {lanes.get('serial_seconds', 0):.1f} | {lanes.get('cpu_seconds', 0):.1f} |")
     return lines
 
 

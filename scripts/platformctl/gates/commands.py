@@ -90,10 +90,11 @@ def _run_with_status(runner: LaneRunner, lanes: tuple[Lane, ...]) -> RunReport:
 
 def _print_summary(report: RunReport) -> None:
     table = Table(title="make test", title_justify="left")
-    for column, justify in (("gate", "left"), ("lane", "left"), ("result", "left"), ("seconds", "right")):
+    for column, justify in (("gate", "left"), ("lane", "left"), ("result", "left"), ("seconds", "right"),
+                            ("CPU s", "right")):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for stage in report.stages:
-        table.add_row(stage.stage, stage.lane, stage.status, f"{stage.seconds:.1f}")
-    table.add_row("total (wall)", "", "passed" if report.passed else "failed", f"{report.wall_seconds:.1f}")
-    table.add_row("sum of gates", "", "", f"{report.serial_seconds:.1f}")
+        table.add_row(stage.stage, stage.lane, stage.status, f"{stage.seconds:.1f}", f"{stage.cpu_seconds:.1f}")
+    table.add_row("total (wall)", "", "passed" if report.passed else "failed", f"{report.wall_seconds:.1f}", "")
+    table.add_row("sum of gates", "", "", f"{report.serial_seconds:.1f}", f"{report.cpu_seconds:.1f}")
     console.print(table)
