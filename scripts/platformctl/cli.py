@@ -263,8 +263,8 @@ def _init_and_run(toolchain_: Toolchain, roots: list[Path], command: list[str], 
             console.print(Text.assemble(("ok", "green"), f"   {rel}: {result.last_line} ({result.seconds:.0f}s)"))
 
     history = BUILD_DIR / label / "durations.json"
-    cache = tfroots.PassCache(BUILD_DIR / label / "passed.json")
-    salt = f"{toolchain_.flavour} {toolchain_.version} {' '.join(command)}"
+    cache = tfroots.PassCache.for_label(label)
+    salt = tfroots.run_salt(toolchain_.flavour, toolchain_.version, command)
     digests = {root: tfroots.content_digest(root, salt) for root in roots}
     fresh = [root for root in roots if os.environ.get(NO_CACHE_VARIABLE) or not cache.hit(root, digests[root])]
     for root in sorted(set(roots) - set(fresh)):

@@ -19,6 +19,7 @@ from platformctl.catalog import Catalog, resolve
 from platformctl.emulator.control import Emulator, private_emulator
 from platformctl.paths import BUILD_DIR, CONFIG_DIR, ENVS_DIR, MODULES_DIR
 from platformctl.planjson import Plan
+from platformctl.tfroots import PassCache, content_digest, run_salt
 from platformctl.tfrun import EnvRunner
 from platformctl.toolchain import ensure_toolchain
 
@@ -79,12 +80,18 @@ def offline_plan(catalog: Catalog, env: str, emulator: Emulator | None = None) -
         if plan_json.is_file():  # planned by another process while we waited
             return plan_json
         work = plan_json.parent
+        toolchain = ensure_toolchain()
+        root = ENVS_DIR / env
+        # Taken before planning, so an edit made while the plan runs is validated again.
+        validated = content_digest(root, run_salt(toolchain.flavour, toolchain.version, ["validate"]))
         with nullcontext(emulator) if emulator else private_emulator() as endpoint:
-            runner = EnvRunner(ensure_toolchain(), resolve(catalog, env), offline=True, emulator=endpoint,
-                               work_dir=work)
+            runner = EnvRunner(toolchain, resolve(catalog, env), offline=True, emulator=endpoint, work_dir=work)
             with runner.session():
                 runner.init()
                 runner.plan(work / "plan.tfplan", refresh=False, quiet=True)
+        # Terraform validates a configuration before it plans it (the local backend's "validation
+        # operation", internal/backend/local/backend_local.go): `tf validate` need not run this root again.
+        PassCache.for_label("validate").mark_passed(root, validated)
     return plan_json
 
 

@@ -11,6 +11,7 @@ plugin cache are safe.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from platformctl.errors import PlatformError
 from platformctl.fsutil import read_json_object, write_atomic
+from platformctl.paths import BUILD_DIR
 
 JOBS_VARIABLE = "PLATFORM_TF_JOBS"
 # `source = "./tests/mocks"` inside a mock_provider block: Terraform >= 1.7 reads shared .tfmock.hcl
@@ -96,23 +98,48 @@ def content_digest(root: Path, salt: str = "") -> str:
     return digest.hexdigest()[:16]
 
 
+def run_salt(flavour: str, version: tuple[int, int, int], command: Sequence[str]) -> str:
+    """What besides a root's content decides a result: the tool, its version and the command."""
+    return f"{flavour} {version} {' '.join(command)}"
+
+
 class PassCache:
-    """Roots whose last run passed with exactly today's content: running them again proves nothing new."""
+    """Roots whose last run passed with exactly today's content: running them again proves nothing new.
+
+    Two gates may write the same cache at once (`validate`, and an offline plan that validated a
+    root on the way), so a write merges into the file as it is now, under a lock."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.passed = {root: str(digest) for root, digest in read_json_object(path).items()}
 
+    @classmethod
+    def for_label(cls, label: str) -> PassCache:
+        return cls(BUILD_DIR / label / "passed.json")
+
     def hit(self, root: Path, digest: str) -> bool:
         return self.passed.get(str(root)) == digest
 
+    def refresh(self) -> None:
+        self.passed = {root: str(digest) for root, digest in read_json_object(self.path).items()}
+
     def record(self, results: Sequence[RootResult], digests: dict[Path, str]) -> None:
-        for result in results:
-            if result.returncode == 0:
-                self.passed[str(result.root)] = digests[result.root]
-            else:
-                self.passed.pop(str(result.root), None)
-        write_atomic(self.path, json.dumps(self.passed, indent=1, sort_keys=True))
+        self._update({str(r.root): digests[r.root] if r.returncode == 0 else None for r in results})
+
+    def mark_passed(self, root: Path, digest: str) -> None:
+        self._update({str(root): digest})
+
+    def _update(self, changes: dict[str, str | None]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.with_name(self.path.name + ".lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            self.refresh()
+            for root, digest in changes.items():
+                if digest is None:
+                    self.passed.pop(root, None)
+                else:
+                    self.passed[root] = digest
+            write_atomic(self.path, json.dumps(self.passed, indent=1, sort_keys=True))
 
 
 def uses_mock_sources(module: Path) -> bool:

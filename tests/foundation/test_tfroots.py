@@ -130,3 +130,14 @@ def test_only_a_pass_with_the_same_digest_is_a_cache_hit(tmp_path: Path) -> None
     assert not reread.hit(b, "d2"), "a failure is never cached"
     reread.record([tfroots.RootResult(a, 1, "", 1.0)], {a: "d1"})
     assert not tfroots.PassCache(tmp_path / "passed.json").hit(a, "d1"), "a later failure drops the pass"
+
+
+def test_two_writers_of_one_cache_keep_each_others_passes(tmp_path: Path) -> None:
+    # `validate` holds its cache from the start of its run while an offline plan marks a root it
+    # validated: the later write must merge into the file, not overwrite it with a stale view.
+    a, b = _roots("a", "b")
+    validate = tfroots.PassCache(tmp_path / "passed.json")
+    tfroots.PassCache(tmp_path / "passed.json").mark_passed(b, "planned")
+    validate.record([tfroots.RootResult(a, 0, "", 1.0)], {a: "d1"})
+    reread = tfroots.PassCache(tmp_path / "passed.json")
+    assert reread.hit(a, "d1") and reread.hit(b, "planned")

@@ -7,6 +7,10 @@ lanes that keep both cores busy: the checks in order (cheap and early-failing fi
 `policy`. The offline plans of the four envs are made once, by whichever of `policy` and the
 plan-JSON tests of `unit` gets to an env first: the plan cache is keyed by content and a lock
 makes the other wait and reuse the plan.
+
+`validate` comes last in its lane: Terraform validates an env root before it plans it, so by then
+the offline plans have validated the env roots (plancache marks them in validate's pass cache) and
+`validate` runs only what no plan covered. A broken root still fails early, in the first plan.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ class Lane:
     stages: tuple[str, ...]
 
 
-CHECKS = Lane("checks", ("fmt-check", "tfvars-check", "docs-check", "lint", "validate", "tf-test", "unit"))
+CHECKS = Lane("checks", ("fmt-check", "tfvars-check", "docs-check", "lint", "tf-test", "unit", "validate"))
 END_TO_END = Lane("e2e", ("e2e",))
 POLICY = Lane("policy", ("policy",))
 TEST_LANES: tuple[Lane, ...] = (CHECKS, END_TO_END, POLICY)
