@@ -243,7 +243,7 @@ variable "streams" {
 
 variable "lake_formation_grants_enabled" {
   type        = bool
-  description = "Grant each delivery role Lake Formation permissions (DESCRIBE on the database; ALTER, DELETE, DESCRIBE, INSERT, SELECT on its tables) and lakeformation:GetDataAccess. Needed when Lake Formation governs the Glue catalog; the deploying principal must then be a Lake Formation admin. Switch off for the emulator (moto cannot destroy the grants)."
+  description = "Lake Formation governs the lakehouse: register the warehouse location s3://<warehouse>/iceberg with Lake Formation (through a registration role of its own, hybrid access off), and grant each delivery role DESCRIBE on the database; ALTER, DELETE, DESCRIBE, INSERT, SELECT on its tables and lakeformation:GetDataAccess. The deploying principal must then be a Lake Formation admin with iam:PassRole on the registration role. Switch off for the emulator (moto cannot destroy the grants)."
   default     = true
 }
 

@@ -1,6 +1,14 @@
 # The namespace's default IAM role: what Redshift assumes for Spectrum queries against the lakehouse
 # (CREATE EXTERNAL SCHEMA ... IAM_ROLE, or IAM_ROLE default). Read-only and scoped to the one Glue database, the
 # warehouse prefixes of the one bucket and the one warehouse key that the lakehouse module hands over.
+#
+# With lake_formation = true the role has no S3 or KMS access to the warehouse at all: Redshift Spectrum reads a
+# Lake Formation governed table with credentials that Lake Formation vends (lakeformation:GetDataAccess) from the
+# location's registration role, scoped to this role's grants (lakeformation.tf), column limits included. Direct
+# s3:GetObject would let a COPY or an external table with this role's own credentials read the hidden columns
+# (Redshift Database Developer Guide, "Redshift Spectrum and AWS Lake Formation"; Lake Formation Developer Guide,
+# "Using AWS Lake Formation with Amazon Redshift Spectrum"). The location must then be registered with Lake
+# Formation (modules/firehose-iceberg does it when its lake_formation_grants_enabled is on), or reads fail closed.
 
 locals {
   lakehouse_enabled = var.enabled && var.lakehouse != null
@@ -18,6 +26,8 @@ locals {
   }
 
   glue_table_arn = var.lakehouse == null ? null : "${trimsuffix(var.lakehouse.glue_catalog_arn, ":catalog")}:table/${var.lakehouse.glue_database_name}/*"
+
+  lakehouse_governed = try(var.lakehouse.lake_formation, false)
 
   lakehouse_policy = var.lakehouse == null ? null : {
     Version = "2012-10-17"
@@ -40,6 +50,9 @@ locals {
             local.glue_table_arn,
           ]
         },
+      ],
+      # Direct reads in IAM-only mode only (see above).
+      [for statement in [
         {
           Sid      = "ListWarehousePrefixes"
           Effect   = "Allow"
@@ -61,8 +74,8 @@ locals {
           Action   = ["kms:Decrypt"]
           Resource = var.lakehouse.kms_key_arn
         },
-      ],
-      var.lakehouse.lake_formation ? [
+      ] : statement if !local.lakehouse_governed],
+      local.lakehouse_governed ? [
         {
           Sid    = "LakeFormationCredentialVending"
           Effect = "Allow"
@@ -80,7 +93,7 @@ resource "aws_iam_role" "lakehouse" {
   count = local.lakehouse_enabled ? 1 : 0
 
   name                 = "${local.name}-lakehouse"
-  description          = "Default role of Redshift Serverless namespace ${local.name}: read-only access to the lakehouse Glue database and warehouse prefixes."
+  description          = "Default role of Redshift Serverless namespace ${local.name}: read-only access to the lakehouse Glue database and ${local.lakehouse_governed ? "its Lake Formation governed tables" : "warehouse prefixes"}."
   assume_role_policy   = jsonencode(local.lakehouse_trust_policy)
   max_session_duration = 3600
   tags                 = var.tags

@@ -274,8 +274,9 @@ variable "lakehouse" {
     The Iceberg lakehouse the warehouse reads (outputs of the Firehose/Iceberg module), or null when there is none.
     It scopes the default IAM role: Glue read on this catalog, database and its tables; s3:GetObject/ListBucket on
     the warehouse prefixes only; kms:Decrypt on the warehouse key. Set lake_formation = true when the database is
-    governed by Lake Formation (adds lakeformation:GetDataAccess, and grants the role DESCRIBE on the database and
-    DESCRIBE/SELECT on each of table_names, column by column where lakehouse_column_access says so).
+    governed by Lake Formation and the warehouse location is registered with it: the role then has no S3 or KMS
+    access of its own, only lakeformation:GetDataAccess, and is granted DESCRIBE on the database and
+    DESCRIBE/SELECT on each of table_names, column by column where lakehouse_column_access says so.
   EOT
   default     = null
 

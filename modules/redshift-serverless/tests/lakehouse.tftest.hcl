@@ -186,3 +186,88 @@ run "column_access_without_lake_formation_rejected" {
 
   expect_failures = [var.lakehouse_column_access]
 }
+
+# Column limits hold only if the role cannot go around Lake Formation: governed, it reads the warehouse solely
+# through credentials Lake Formation vends for its grants; in IAM-only mode it keeps its direct, prefix-scoped reads.
+run "lake_formation_role_has_no_direct_warehouse_access" {
+  command = plan
+
+  variables {
+    lakehouse = {
+      glue_database_name   = "lakehouse_dev"
+      glue_database_arn    = "arn:aws:glue:eu-west-1:123456789012:database/lakehouse_dev"
+      glue_catalog_arn     = "arn:aws:glue:eu-west-1:123456789012:catalog"
+      warehouse_bucket_arn = "arn:aws:s3:::acme-dev-lakehouse"
+      warehouse_prefixes   = ["iceberg/events/", "iceberg/orders/"]
+      kms_key_arn          = "arn:aws:kms:eu-west-1:123456789012:key/99999999-8888-7777-6666-555555555555"
+      lake_formation       = true
+      table_names          = ["events", "orders"]
+    }
+    lakehouse_column_access = {
+      orders = { excluded_column_names = ["card_number"] }
+    }
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.lakehouse[0].policy).Statement : s.Sid] == ["ReadLakehouseGlueDatabase", "LakeFormationCredentialVending"]
+    error_message = "Governed by Lake Formation, the role may read the Glue catalog and ask Lake Formation for credentials, nothing else."
+  }
+
+  assert {
+    condition = alltrue([
+      for a in flatten([for s in jsondecode(aws_iam_role_policy.lakehouse[0].policy).Statement : s.Action]) :
+      !startswith(a, "s3:") && !startswith(a, "kms:")
+    ])
+    error_message = "No s3:GetObject/ListBucket or kms:Decrypt: a COPY or external table with the role's own credentials would read the columns the grant hides."
+  }
+
+  assert {
+    condition = !anytrue([
+      for r in flatten([for s in jsondecode(aws_iam_role_policy.lakehouse[0].policy).Statement : s.Resource]) :
+      startswith(r, "arn:aws:s3:::acme-dev-lakehouse") || startswith(r, "arn:aws:kms:")
+    ])
+    error_message = "The policy names neither the warehouse bucket nor its key."
+  }
+
+  assert {
+    condition     = aws_iam_role.lakehouse[0].description == "Default role of Redshift Serverless namespace dev-warehouse: read-only access to the lakehouse Glue database and its Lake Formation governed tables."
+    error_message = "The role's description says how it reads: ${aws_iam_role.lakehouse[0].description}"
+  }
+}
+
+run "iam_only_role_keeps_direct_prefix_reads" {
+  command = plan
+
+  variables {
+    lakehouse = {
+      glue_database_name   = "lakehouse_dev"
+      glue_database_arn    = "arn:aws:glue:eu-west-1:123456789012:database/lakehouse_dev"
+      glue_catalog_arn     = "arn:aws:glue:eu-west-1:123456789012:catalog"
+      warehouse_bucket_arn = "arn:aws:s3:::acme-dev-lakehouse"
+      warehouse_prefixes   = ["iceberg/orders/", "iceberg/events/"]
+      kms_key_arn          = "arn:aws:kms:eu-west-1:123456789012:key/99999999-8888-7777-6666-555555555555"
+      lake_formation       = false
+    }
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_iam_role_policy.lakehouse[0].policy).Statement : s if s.Sid == "ReadWarehouseObjects"]).Resource == [
+      "arn:aws:s3:::acme-dev-lakehouse/iceberg/events/*",
+      "arn:aws:s3:::acme-dev-lakehouse/iceberg/orders/*",
+    ]
+    error_message = "Without Lake Formation the role reads the warehouse prefixes directly."
+  }
+
+  assert {
+    condition = (
+      one([for s in jsondecode(aws_iam_role_policy.lakehouse[0].policy).Statement : s.Action if s.Sid == "ListWarehousePrefixes"]) == ["s3:GetBucketLocation", "s3:ListBucket"] &&
+      one([for s in jsondecode(aws_iam_role_policy.lakehouse[0].policy).Statement : s.Resource if s.Sid == "DecryptWarehouseData"]) == "arn:aws:kms:eu-west-1:123456789012:key/99999999-8888-7777-6666-555555555555"
+    )
+    error_message = "Without Lake Formation the role lists the prefixes and decrypts with the warehouse key."
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(aws_iam_role_policy.lakehouse[0].policy).Statement : s if s.Sid == "LakeFormationCredentialVending"]) == 0
+    error_message = "IAM-only mode asks Lake Formation for nothing."
+  }
+}
