@@ -103,3 +103,8 @@ output "partition_spec_ddl" {
   description = "Spark SQL (Iceberg extensions) that applies each declared partition spec, keyed by table. Empty when no table declares one. Needed because hashicorp/aws 5.100 cannot set an Iceberg partition spec."
   value       = local.partition_spec_ddl
 }
+
+output "lake_formation_location" {
+  description = "The warehouse location registered with Lake Formation (arn: s3 path, role_arn: the registration role Lake Formation vends credentials from), or null when lake_formation_grants_enabled is off."
+  value       = var.lake_formation_grants_enabled ? { arn = aws_lakeformation_resource.warehouse[0].arn, role_arn = aws_lakeformation_resource.warehouse[0].role_arn } : null
+}

@@ -247,6 +247,63 @@ run "lake_formation_grants_off_for_the_emulator" {
     condition     = length(aws_lakeformation_permissions.database) == 0 && length(aws_lakeformation_permissions.table) == 0
     error_message = "With the flag off no Lake Formation grant is planned."
   }
+
+  assert {
+    condition     = length(aws_lakeformation_resource.warehouse) == 0 && length(aws_iam_role.lake_formation_location) == 0 && length(aws_iam_role_policy.lake_formation_location) == 0
+    error_message = "With the flag off the location is not registered and there is no registration role."
+  }
+}
+
+# Registration: without it Lake Formation vends no credentials for the data and grants do not govern S3 reads.
+run "lake_formation_registers_the_warehouse_location" {
+  command = plan
+
+  variables {
+    lake_formation_grants_enabled = true
+  }
+
+  assert {
+    condition = (
+      aws_lakeformation_resource.warehouse[0].arn == "arn:aws:s3:::dev-iceberg-warehouse-123456789012-eu-west-1/iceberg" &&
+      aws_lakeformation_resource.warehouse[0].role_arn == aws_iam_role.lake_formation_location[0].arn &&
+      aws_lakeformation_resource.warehouse[0].use_service_linked_role == false &&
+      aws_lakeformation_resource.warehouse[0].hybrid_access_enabled == false
+    )
+    error_message = "The warehouse's iceberg/ prefix is registered with the module's own role, hybrid access off."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role.lake_formation_location[0].assume_role_policy).Statement == [{
+      Sid       = "LakeFormationOfThisAccount"
+      Effect    = "Allow"
+      Principal = { Service = "lakeformation.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = "123456789012" } }
+    }]
+    error_message = "Only Lake Formation, acting for this account, may assume the registration role."
+  }
+
+  assert {
+    condition = { for s in jsondecode(aws_iam_role_policy.lake_formation_location[0].policy).Statement : s.Sid => [s.Action, s.Resource] } == {
+      ListTableData         = [["s3:ListBucket"], ["arn:aws:s3:::dev-iceberg-warehouse-123456789012-eu-west-1"]]
+      ReadWriteTableData    = [["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], ["arn:aws:s3:::dev-iceberg-warehouse-123456789012-eu-west-1/iceberg/*"]]
+      WarehouseKeyThroughS3 = [["kms:Decrypt", "kms:GenerateDataKey"], ["arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]]
+    }
+    error_message = "The registration role reads and writes the table data under iceberg/ and uses the module key, nothing else."
+  }
+
+  assert {
+    condition = (
+      one([for s in jsondecode(aws_iam_role_policy.lake_formation_location[0].policy).Statement : s.Condition.StringLike["s3:prefix"] if s.Sid == "ListTableData"]) == ["iceberg", "iceberg/*"] &&
+      one([for s in jsondecode(aws_iam_role_policy.lake_formation_location[0].policy).Statement : s.Condition.StringEquals["kms:ViaService"] if s.Sid == "WarehouseKeyThroughS3"]) == "s3.eu-west-1.amazonaws.com"
+    )
+    error_message = "Listing stays under iceberg/ and the key is usable through S3 only."
+  }
+
+  assert {
+    condition     = output.lake_formation_location == { arn = "arn:aws:s3:::dev-iceberg-warehouse-123456789012-eu-west-1/iceberg", role_arn = aws_iam_role.lake_formation_location[0].arn }
+    error_message = "The output names the registered location and its role."
+  }
 }
 
 run "alarms_cover_success_throttling_freshness_and_failures" {
