@@ -2,32 +2,25 @@ data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
+# Names, HTTPS delivery and key actions, shared with the source-account topic of the StackSet
+# forwarder (modules/eventbridge-forwarder-stackset).
+module "definition" {
+  source = "./definition"
+
+  name_prefix = var.name_prefix
+  name        = var.name
+  severity    = var.severity
+}
+
 locals {
   account_id   = data.aws_caller_identity.current.account_id
   account_root = "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root"
-  # Critical topics keep the plain name they had before severities existed, so they are not replaced.
-  topic_name = var.severity == "critical" ? "${var.name_prefix}-${var.name}-alarms" : "${var.name_prefix}-${var.name}-${var.severity}-alarms"
+  topic_name   = module.definition.topic_name
   # Only this account's alarms in this Region may publish (and use the key): the confused-deputy guard.
   alarm_arns = "arn:${data.aws_partition.current.partition}:cloudwatch:${data.aws_region.current.name}:${local.account_id}:alarm:*"
 
-  # HTTPS deliveries (the only protocol whose retries SNS lets us set): 30 retries, exponential from
-  # 5 s to 120 s, at most 3 x 5 + 27 x 120 = 3,255 s, inside SNS's hard limit of 3,600 s
-  # (https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html). The default
-  # (3 retries, 20 s apart) gives up within a minute, too soon for an incident tool's brief outage.
-  https_retry_policy = {
-    minDelayTarget     = 5
-    maxDelayTarget     = 120
-    numRetries         = 30
-    numNoDelayRetries  = 0
-    numMinDelayRetries = 3
-    numMaxDelayRetries = 15
-    backoffFunction    = "exponential"
-  }
-  https_delivery_policy = jsonencode({
-    healthyRetryPolicy = local.https_retry_policy
-    throttlePolicy     = { maxReceivesPerSecond = 10 }
-    requestPolicy      = { headerContentType = "application/json" }
-  })
+  https_retry_policy    = module.definition.https_retry_policy
+  https_delivery_policy = jsonencode(module.definition.https_delivery_policy)
   # Worst case of that policy (every backoff retry at the maximum delay); the tests hold it to SNS's limit.
   https_policy_retry_seconds = (
     local.https_retry_policy.numMinDelayRetries * local.https_retry_policy.minDelayTarget
@@ -36,16 +29,7 @@ locals {
 
   subscriptions = { for s in var.subscriptions : "${s.protocol}:${lower(s.endpoint)}" => s }
 
-  # Administration and use by IAM principals of this account (IAM policies then decide who).
-  # Listed instead of "kms:*" so the key policy holds no wildcard action.
-  account_key_actions = [
-    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:Decrypt", "kms:DeleteAlias",
-    "kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation",
-    "kms:Encrypt", "kms:GenerateDataKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListGrants",
-    "kms:ListKeyPolicies", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:ReEncryptFrom", "kms:ReEncryptTo",
-    "kms:RetireGrant", "kms:RevokeGrant", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource",
-    "kms:UpdateAlias", "kms:UpdateKeyDescription",
-  ]
+  account_key_actions = module.definition.account_key_actions
 }
 
 # CloudWatch publishes to an encrypted topic only if the key lets it generate data keys; an
@@ -66,7 +50,7 @@ data "aws_iam_policy_document" "key" {
 
   statement {
     sid       = "CloudWatchAlarmsPublish"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    actions   = module.definition.publisher_key_actions
     resources = ["*"] # in a key policy "*" means this key only
     principals {
       type        = "Service"
@@ -94,7 +78,7 @@ resource "aws_kms_key" "this" {
 }
 
 resource "aws_kms_alias" "this" {
-  name          = "alias/${local.topic_name}"
+  name          = module.definition.key_alias
   target_key_id = aws_kms_key.this.key_id
 }
 

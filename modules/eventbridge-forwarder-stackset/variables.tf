@@ -14,6 +14,31 @@ variable "central_bus_arn" {
   description = "ARN of the central event bus (the eventbridge-central-bus module's bus_arn output)."
 }
 
+variable "alarm_subscriptions" {
+  type = list(object({
+    protocol             = string
+    endpoint             = string
+    raw_message_delivery = optional(bool, false)
+  }))
+  description = "E-mail or HTTPS subscriptions of the alarm topic every stack instance creates (\"<name_prefix>-activity-forwarder-alarms\"), which both forwarder alarms notify: the environment's critical emails and https_endpoints under notifications in config/environments/<env>.yaml. Only these reach people from any account (an alarm may only notify a topic of its own account; Slack needs AWS Chatbot authorised per account)."
+  default     = []
+
+  validation {
+    condition     = alltrue([for s in var.alarm_subscriptions : contains(["email", "https"], s.protocol)])
+    error_message = "alarm_subscriptions[*].protocol must be \"email\" or \"https\": the only targets a source account's alarm topic can reach."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.alarm_subscriptions : s.protocol != "https" || can(regex("^https://[^/@\\s]+(/[^\\s]*)?$", s.endpoint))])
+    error_message = "an https alarm subscription's endpoint must be an https:// URL with a host and no user:password@."
+  }
+
+  validation {
+    condition     = length(distinct([for s in var.alarm_subscriptions : "${s.protocol}:${lower(s.endpoint)}"])) == length(var.alarm_subscriptions)
+    error_message = "each alarm subscription (protocol and endpoint) may be listed once."
+  }
+}
+
 variable "filters" {
   type = object({
     drop_read_only        = optional(bool, true)

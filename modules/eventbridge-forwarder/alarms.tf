@@ -1,5 +1,18 @@
+# The source account's own alarm topic: CloudWatch alarm actions must name a topic of the alarm's own
+# account, so the platform accounts' topics cannot be used here. Critical only: both alarms mean
+# events the central account never received.
+module "alarm_topic" {
+  source = "../alarm-topic"
+
+  name_prefix   = var.name_prefix
+  name          = module.definition.names.alarm_topic_name
+  severity      = "critical"
+  subscriptions = var.alarm_subscriptions
+  tags          = var.tags
+}
+
 locals {
-  alarm_actions = var.alarm_topic_arn == null ? [] : [var.alarm_topic_arn]
+  alarm_actions = module.alarm_topic.alarm_actions
 }
 
 # Any message here is an event the central account never received.

@@ -27,3 +27,8 @@ output "trail_arn" {
   description = "ARN of this account's trail, or null when another trail (an organization trail) is the event source."
   value       = one(module.trail[*].trail_arn)
 }
+
+output "alarm_topic_arn" {
+  description = "ARN of the source account's alarm topic that both alarms notify."
+  value       = module.alarm_topic.topic_arn
+}

@@ -9,14 +9,18 @@ variable "tags" {
   default     = {}
 }
 
-variable "alarm_topic_arn" {
-  type        = string
-  description = "SNS topic ARN in the source account for alarm actions; null creates the alarms without actions (source accounts often have no topic; aggregate them with CloudWatch cross-account observability)."
-  default     = null
+variable "alarm_subscriptions" {
+  type = list(object({
+    protocol             = string
+    endpoint             = string
+    raw_message_delivery = optional(bool, false)
+  }))
+  description = "Who hears the forwarder's alarms: e-mail or HTTPS subscriptions of the alarm topic this module creates in the source account (modules/alarm-topic, \"<name_prefix>-activity-forwarder-alarms\"). Only these two work from any account: a topic of another account cannot be an alarm action, and a Slack channel needs AWS Chatbot authorised in each account. The environment's critical emails and https_endpoints under notifications in config/environments/<env>.yaml."
+  default     = []
 
   validation {
-    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", coalesce(var.alarm_topic_arn, "x")))
-    error_message = "alarm_topic_arn must be null or an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:platform-alarms."
+    condition     = alltrue([for s in var.alarm_subscriptions : contains(["email", "https"], s.protocol)])
+    error_message = "alarm_subscriptions[*].protocol must be \"email\" or \"https\": the only targets a source account's alarm topic can reach."
   }
 }
 

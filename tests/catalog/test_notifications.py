@@ -16,6 +16,7 @@ from tests.catalog import helpers as catalogs
 
 PROD = "environments/prod.yaml"
 LOCAL = "environments/local.yaml"
+DEV = "environments/dev.yaml"
 
 
 def _problem(config: Path) -> str:
@@ -165,12 +166,49 @@ def test_the_emulator_environment_may_name_no_target(tmp_path: Path) -> None:
     assert inputs.central.critical.subscriptions == ()
 
 
-def test_a_slack_channel_alone_is_a_critical_target(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("env", "rollout"), [(PROD, "StackSet"), (DEV, "accounts.sources")])
+def test_source_account_alarms_need_an_email_or_https_target(tmp_path: Path, env: str, rollout: str) -> None:
+    """Forwarder alarms live in the source accounts: a platform account's topic or a Slack channel cannot
+    hear them there, so a real environment with forwarders must name a critical e-mail or HTTPS target."""
     config = catalogs.copy_catalog(tmp_path)
     channel = {"name": "oncall", "slack_team_id": "T0123456789", "slack_channel_id": "C0123456789"}
-    catalogs.edit(config, PROD, "notifications", {"critical": {"slack_channels": [channel]}})
+    topic = "arn:aws:sns:eu-west-1:230000000001:secops-critical"
+    catalogs.edit(config, env, "notifications.critical", {"slack_channels": [channel]})
+    if env == PROD:
+        catalogs.edit(config, env, "notifications.critical.sns_topic_arns", [topic])
+    problem = _problem(config)
+    assert re.match(rf"config/{re.escape(env)}:\d+: notifications\.critical: ", problem), problem
+    assert "can only reach e-mail or HTTPS" in problem and rollout in problem.replace("StackSet's OUs", "StackSet")
+
+
+def test_forwarders_subscribe_the_critical_email_and_https_targets_only(tmp_path: Path) -> None:
+    config = catalogs.copy_catalog(tmp_path)
+    catalogs.edit(
+        config,
+        PROD,
+        "notifications.critical",
+        {
+            "emails": ["b@example.com", "a@example.com"],
+            "https_endpoints": ["https://alerts.example.com/sns"],
+            "sns_topic_arns": ["arn:aws:sns:eu-west-1:230000000001:secops-critical"],
+        },
+    )
+    catalogs.edit(config, PROD, "notifications.warning", {"emails": ["team@example.com"]})
     assert catalogs.problems(config) == []
-    topics = resolve(catalogs.load(config), "prod").alarm_topics
+    inputs = resolve(catalogs.load(config), "prod")
+    expected = [("email", "a@example.com"), ("email", "b@example.com"), ("https", "https://alerts.example.com/sns")]
+    assert inputs.forwarder_stackset is not None
+    for forwarder in (inputs.forwarder, inputs.forwarder_stackset):
+        assert [(s.protocol, s.endpoint) for s in forwarder.alarm_subscriptions] == expected
+
+
+def test_a_slack_channel_alone_is_a_critical_target_without_forwarders(tmp_path: Path) -> None:
+    config = catalogs.copy_catalog(tmp_path)
+    channel = {"name": "oncall", "slack_team_id": "T0123456789", "slack_channel_id": "C0123456789"}
+    catalogs.edit(config, DEV, "notifications", {"critical": {"slack_channels": [channel]}})
+    catalogs.edit(config, DEV, "accounts.sources", [])
+    assert catalogs.problems(config) == []
+    topics = resolve(catalogs.load(config), "dev").alarm_topics
     for role in ("central", "api", "data"):
         critical, warning = getattr(topics, role).critical, getattr(topics, role).warning
         assert [c.model_dump() for c in critical.slack_channels] == [channel]

@@ -30,6 +30,8 @@ pytestmark = [
     # moto's CloudFormation skips these two resource types; the tftests cover their properties.
     pytest.mark.filterwarnings("ignore:Tried to parse AWS..CloudWatch..Alarm:UserWarning"),
     pytest.mark.filterwarnings("ignore:Tried to parse AWS..SQS..QueuePolicy:UserWarning"),
+    pytest.mark.filterwarnings("ignore:Tried to parse AWS..SNS..TopicPolicy:UserWarning"),
+    pytest.mark.filterwarnings("ignore:Tried to parse AWS..SNS..Subscription:UserWarning"),
 ]
 
 REGION = "us-east-1"
@@ -38,14 +40,17 @@ SOURCES = ("444444444444", "555555555555")
 BUS = "local-central-events"
 BUS_ARN = f"arn:aws:events:{REGION}:{CENTRAL}:event-bus/{BUS}"
 SYNTHETIC = "platform.synthetic"
+ONCALL = "oncall@example.com"
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("render")
-    # The StackSet module renders the trail policies of cloudtrail-trail/definition too.
+    # The StackSet module renders the trail policies of cloudtrail-trail/definition and the alarm
+    # topic of alarm-topic/definition too.
     modules = copy_modules(
-        tmp, "eventbridge-central-bus", "eventbridge-forwarder", "eventbridge-forwarder-stackset", "cloudtrail-trail"
+        tmp, "eventbridge-central-bus", "eventbridge-forwarder", "eventbridge-forwarder-stackset", "cloudtrail-trail",
+        "alarm-topic",
     )
     high, standard = console(modules / "eventbridge-central-bus" / "routing",
                              ["local.high_priority_pattern", "local.standard_pattern"],
@@ -53,7 +58,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     (template,) = console(
         modules / "eventbridge-forwarder-stackset", ["local.template"],
         {"name_prefix": "local", "central_bus_arn": BUS_ARN, "synthetic_event_source": SYNTHETIC,
-         "organizational_unit_ids": ["r-ab12"], "regions": [REGION], "dlq_encryption": "kms"},
+         "organizational_unit_ids": ["r-ab12"], "regions": [REGION], "dlq_encryption": "kms",
+         "alarm_subscriptions": [{"protocol": "email", "endpoint": ONCALL}]},
         init=True,
     )
     return {"high": high, "standard": standard, "template": template}
@@ -102,6 +108,20 @@ def deploy_forwarder(account: str, template: dict[str, Any]) -> dict[str, Any]:
     return cfn.describe_stacks(StackName="local-activity-forwarder")["Stacks"][0]
 
 
+def assert_alarm_topic(account: str, stack: dict[str, Any]) -> None:
+    """Each stack has its own topic, encrypted with its own key. moto's CloudFormation skips the
+    topic policy, the subscriptions and the alarms (the tftests cover their properties)."""
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    topic_arn = f"arn:aws:sns:{REGION}:{account}:local-activity-forwarder-alarms"
+    assert outputs["AlarmTopicArn"] == topic_arn
+    sns, kms = session(account).client("sns"), session(account).client("kms")
+    attributes = sns.get_topic_attributes(TopicArn=topic_arn)["Attributes"]
+    # moto keeps a CloudFormation key's policy as an object and then fails DescribeKey on it, so the
+    # key is found through its alias (its rotation is a tftest assertion).
+    (alias,) = [a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == "alias/local-activity-forwarder-alarms"]
+    assert attributes["KmsMasterKeyId"] == f"arn:aws:kms:{REGION}:{account}:key/{alias['TargetKeyId']}"
+
+
 def test_stackset_template_deploys_and_the_check_passes(aws: None, rendered: dict[str, Any]) -> None:
     urls = build_central(rendered)
     for account in SOURCES:
@@ -117,6 +137,7 @@ def test_stackset_template_deploys_and_the_check_passes(aws: None, rendered: dic
         role = session(account).client("iam").get_role(RoleName=f"local-activity-forwarder-{REGION}")["Role"]
         trust = role["AssumeRolePolicyDocument"]["Statement"][0]
         assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == account
+        assert_alarm_topic(account, stack)
 
     report = run_check(
         [SourceAccount(account, session(account).client("events")) for account in SOURCES],

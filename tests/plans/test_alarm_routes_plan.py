@@ -88,13 +88,76 @@ def test_every_prod_alarm_has_a_subscription_or_target_behind_it(env_plans) -> N
 
 
 @pytest.mark.parametrize("env", ENV_NAMES)
-def test_only_source_account_forwarder_alarms_lack_actions(env_plans, env: str) -> None:
-    """Forwarders in source accounts (alias rollout) have no alarm topic of their own: their alarms have
-    no actions, which PLAT_PLAN_8 does not judge. Everything in the platform's own accounts has actions."""
+def test_forwarder_alarms_notify_their_own_source_account_topic(env_plans, catalog, env: str) -> None:
+    """Alias rollout: each forwarder (account and Region) has its own encrypted topic with the critical
+    e-mail and HTTPS targets, and both its alarms notify it; no alarm of any account lacks actions."""
     index = _index(env_plans, env)
     tracer = AlarmTracer(index)
-    without = [a.address for a in index.of_type("aws_cloudwatch_metric_alarm") if not tracer.actions(a).resources]
-    assert all(address.startswith("module.forwarder_") for address in without), without
+    critical = catalog.environment(env).notifications.critical
+    wanted = sorted([("email", str(a)) for a in critical.emails] + [("https", u) for u in critical.https_endpoints])
+    forwarders = {a.parsed.modules[0][0] for a in index.of_type("aws_cloudwatch_metric_alarm")} - {"platform"}
+    # prod rolls out a StackSet (its template is judged below); the others have one forwarder per account and Region.
+    assert bool(forwarders) == (env != "prod")
+    for alarm in index.of_type("aws_cloudwatch_metric_alarm"):
+        trace = tracer.actions(alarm, keys=("alarm_actions",))
+        assert trace.resources or trace.arns, f"{alarm.address} has no alarm action"
+        forwarder = alarm.parsed.modules[0][0]
+        if forwarder == "platform":
+            continue
+        topic = f"module.{forwarder}.module.alarm_topic.aws_sns_topic.this"
+        assert set(trace.resources) == {topic} and not trace.arns, alarm.address
+        (key,) = index.references(index.resources[topic], "kms_master_key_id")
+        assert key.address == f"module.{forwarder}.module.alarm_topic.aws_kms_key.this"
+        subscriptions = resources_of_type(env_plans[env], "aws_sns_topic_subscription", f"module.{forwarder}.")
+        assert sorted((s["values"]["protocol"], s["values"]["endpoint"]) for s in subscriptions) == wanted
+
+
+def _prod_template(env_plans) -> tuple[PlanIndex, dict]:
+    index = _index(env_plans, "prod")
+    (stack_set,) = index.of_type("aws_cloudformation_stack_set")
+    return index, json.loads(stack_set.values["template_body"])
+
+
+def test_prod_stackset_alarms_notify_each_stacks_subscribed_topic(env_plans, catalog) -> None:
+    _, template = _prod_template(env_plans)
+    resources = template["Resources"]
+    alarms = [r for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
+    assert len(alarms) == 2
+    for alarm in alarms:
+        assert alarm["Properties"]["AlarmActions"] == alarm["Properties"]["OKActions"] == [{"Ref": "AlarmTopic"}]
+    assert resources["AlarmTopic"]["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": ["AlarmKey", "Arn"]}
+    critical = catalog.environment("prod").notifications.critical
+    wanted = sorted([("email", str(a)) for a in critical.emails] + [("https", u) for u in critical.https_endpoints])
+    subscriptions = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::SNS::Subscription"]
+    assert sorted((s["Protocol"], s["Endpoint"]) for s in subscriptions) == wanted
+    assert all(s["TopicArn"] == {"Ref": "AlarmTopic"} for s in subscriptions)
+
+
+@pytest.mark.parametrize("cut", ["AlarmActions", "subscriptions"])
+def test_plat_plan_8_fails_a_stackset_template_whose_alarms_reach_nobody(env_plans, cut: str) -> None:
+    index, template = _prod_template(env_plans)
+    (stack_set,) = index.of_type("aws_cloudformation_stack_set")
+    for rid, resource in list(template["Resources"].items()):
+        if cut == "AlarmActions" and resource["Type"] == "AWS::CloudWatch::Alarm":
+            del resource["Properties"]["AlarmActions"]
+        if cut == "subscriptions" and resource["Type"] == "AWS::SNS::Subscription":
+            del template["Resources"][rid]
+    stack_set.values["template_body"] = json.dumps(template)
+    found = alarms_reach_someone(index)
+    assert {resource.address for resource, _ in found} == {stack_set.address}
+    assert len(found) == 2
+    words = "has no AlarmActions" if cut == "AlarmActions" else "has no AWS::SNS::Subscription"
+    assert all(words in message for _, message in found)
+
+
+def test_plat_plan_8_fails_an_alarm_without_actions(env_plans) -> None:
+    """A forwarder alarm whose alarm_actions are emptied fails as an alarm without actions, with a message
+    that says where its route comes from."""
+    index = _index(env_plans, "dev")
+    alarm = index.resources["module.forwarder_210000000011.aws_cloudwatch_metric_alarm.dlq"]
+    alarm.values["alarm_actions"] = []
+    found = [message for resource, message in alarms_reach_someone(index) if resource.address == alarm.address]
+    assert len(found) == 1 and "has no alarm_actions" in found[0] and "notifications" in found[0]
 
 
 def test_an_existing_topic_is_notified_by_the_alarms_of_its_account(env_plans, catalog) -> None:

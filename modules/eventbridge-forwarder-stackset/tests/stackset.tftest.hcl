@@ -22,6 +22,13 @@ mock_provider "aws" {
     }
   }
 
+  # The parity fixture's Terraform forwarder nests modules/alarm-topic, whose tests cover its policies.
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
   mock_resource "aws_cloudformation_stack_set" {
     defaults = {
       arn          = "arn:aws:cloudformation:eu-west-1:230000000001:stackset/prod-activity-forwarder:11111111-2222-3333-4444-555555555555"
@@ -320,4 +327,111 @@ run "home_region_not_required_without_a_trail" {
     condition     = aws_cloudformation_stack_instances.this.regions == toset(["us-east-1"])
     error_message = "Without a trail the instances may leave out the StackSet's own Region."
   }
+}
+
+run "every_alarm_notifies_the_stack_s_own_encrypted_topic" {
+  command = plan
+
+  variables {
+    alarm_subscriptions = [
+      { protocol = "https", endpoint = "https://alerts.example.com/sns/platform-prod" },
+      { protocol = "email", endpoint = "platform-oncall@example.com" },
+    ]
+  }
+
+  assert {
+    condition = alltrue([
+      for name, r in jsondecode(aws_cloudformation_stack_set.this.template_body).Resources :
+      r.Properties.AlarmActions == [{ Ref = "AlarmTopic" }] && r.Properties.OKActions == [{ Ref = "AlarmTopic" }]
+      if r.Type == "AWS::CloudWatch::Alarm"
+    ]) && length([for r in jsondecode(aws_cloudformation_stack_set.this.template_body).Resources : r if r.Type == "AWS::CloudWatch::Alarm"]) == 2
+    error_message = "Both alarms notify (ALARM and OK) the topic of their own stack."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.AlarmTopic.Properties == {
+        TopicName = "prod-activity-forwarder-alarms", KmsMasterKeyId = { "Fn::GetAtt" = ["AlarmKey", "Arn"] }
+      } &&
+      jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.AlarmKey.Properties.EnableKeyRotation == true &&
+      jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.AlarmKeyAlias.Properties.AliasName == "alias/prod-activity-forwarder-alarms"
+    )
+    error_message = "The topic has the alias-mode forwarder topic's name and is encrypted with a rotating CMK of the stack."
+  }
+
+  assert {
+    condition = [
+      for st in jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.AlarmKey.Properties.KeyPolicy.Statement :
+      [st.Sid, st.Principal, try(st.Condition.StringEquals["aws:SourceAccount"], null)]
+      ] == [
+      ["AccountAdministration", { AWS = { "Fn::Sub" = "arn:$${AWS::Partition}:iam::$${AWS::AccountId}:root" } }, null],
+      ["CloudWatchAlarmsPublish", { Service = "cloudwatch.amazonaws.com" }, { Ref = "AWS::AccountId" }],
+    ]
+    error_message = "The key policy names the account root and CloudWatch, the latter for this account's alarms only."
+  }
+
+  assert {
+    condition = alltrue([
+      for st in jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.AlarmKey.Properties.KeyPolicy.Statement :
+      !contains(flatten([st.Action]), "kms:*")
+    ])
+    error_message = "No wildcard action in the key policy."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.AlarmTopicPolicy.Properties.PolicyDocument.Statement[0].Condition == {
+        StringEquals = { "aws:SourceAccount" = { Ref = "AWS::AccountId" } }
+        ArnLike      = { "aws:SourceArn" = { "Fn::Sub" = "arn:$${AWS::Partition}:cloudwatch:$${AWS::Region}:$${AWS::AccountId}:alarm:*" } }
+      } &&
+      jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.AlarmTopicPolicy.Properties.PolicyDocument.Statement[0].Action == "sns:Publish" &&
+      jsondecode(aws_cloudformation_stack_set.this.template_body).Resources.AlarmTopicPolicy.Properties.Topics == [{ Ref = "AlarmTopic" }]
+    )
+    error_message = "Only CloudWatch alarms of the stack's own account and Region may publish to the topic."
+  }
+
+  assert {
+    condition = {
+      for r in jsondecode(aws_cloudformation_stack_set.this.template_body).Resources :
+      r.Properties.Protocol => [r.Properties.Endpoint, r.Properties.TopicArn, try(r.Properties.DeliveryPolicy.healthyRetryPolicy.numRetries, null)]
+      if r.Type == "AWS::SNS::Subscription"
+      } == {
+      email = ["platform-oncall@example.com", { Ref = "AlarmTopic" }, null]
+      https = ["https://alerts.example.com/sns/platform-prod", { Ref = "AlarmTopic" }, 30]
+    }
+    error_message = "One subscription per target; HTTPS gets the alarm topics' long retry policy."
+  }
+}
+
+run "subscription_ids_do_not_move_when_the_targets_are_reordered" {
+  command = plan
+
+  variables {
+    alarm_subscriptions = [
+      { protocol = "email", endpoint = "platform-oncall@example.com" },
+      { protocol = "https", endpoint = "https://alerts.example.com/sns/platform-prod" },
+    ]
+  }
+
+  assert {
+    condition = sort([
+      for id, r in jsondecode(aws_cloudformation_stack_set.this.template_body).Resources : id if r.Type == "AWS::SNS::Subscription"
+    ]) == sort([for id, s in local.alarm_subscriptions : id]) && length(local.alarm_subscriptions) == 2
+    error_message = "Subscription logical IDs come from the target, not its position."
+  }
+
+  assert {
+    condition     = contains(keys(local.alarm_subscriptions), "AlarmSubscription${substr(sha1("email:platform-oncall@example.com"), 0, 12)}")
+    error_message = "An e-mail target's logical ID is derived from its protocol and address."
+  }
+}
+
+run "alarm_subscriptions_reject_other_protocols" {
+  command = plan
+
+  variables {
+    alarm_subscriptions = [{ protocol = "lambda", endpoint = "arn:aws:lambda:eu-west-1:444444444444:function:f" }]
+  }
+
+  expect_failures = [var.alarm_subscriptions]
 }

@@ -48,6 +48,8 @@ locals {
     key_alias        = "alias/${var.name_prefix}-activity-forwarder-dlq"
     target_id        = "central-bus"
     role_policy      = "put-events-central-bus"
+    # The `name` of the source account's alarm topic (modules/alarm-topic/definition adds prefix and suffix).
+    alarm_topic_name = "activity-forwarder"
   }
 
   trust_policy = {

@@ -1,5 +1,5 @@
 output "names" {
-  description = "Resource names: rule, role_name_prefix (callers append the region: IAM is global), dlq, key_alias, target_id, role_policy."
+  description = "Resource names: rule, role_name_prefix (callers append the region: IAM is global), dlq, key_alias, target_id, role_policy, alarm_topic_name (the alarm topic's name without prefix and suffix)."
   value       = local.names
 }
 

@@ -42,6 +42,19 @@ mock_provider "aws" {
     }
   }
 
+  # The nested alarm topic's policies (modules/alarm-topic tests them).
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_resource "aws_sns_topic" {
+    defaults = {
+      arn = "arn:aws:sns:eu-west-1:444444444444:dev-activity-forwarder-alarms"
+    }
+  }
+
   mock_resource "aws_cloudwatch_event_rule" {
     defaults = {
       arn = "arn:aws:events:eu-west-1:444444444444:rule/dev-activity-forwarder"
@@ -123,9 +136,48 @@ run "defaults" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.dlq.threshold == 0 && length(aws_cloudwatch_metric_alarm.dlq.alarm_actions) == 0
-    error_message = "The DLQ alarms on any message; without a topic it has no actions."
+    condition     = aws_cloudwatch_metric_alarm.dlq.threshold == 0
+    error_message = "The DLQ alarms on any message."
   }
+
+  assert {
+    condition = alltrue([
+      for alarm in [aws_cloudwatch_metric_alarm.dlq, aws_cloudwatch_metric_alarm.failed_invocations] :
+      alarm.alarm_actions == toset(["arn:aws:sns:eu-west-1:444444444444:dev-activity-forwarder-alarms"]) && alarm.ok_actions == alarm.alarm_actions
+    ])
+    error_message = "Both alarms notify (ALARM and OK) the source account's own alarm topic, never a topic of another account."
+  }
+
+  assert {
+    condition     = module.alarm_topic.topic_arn == output.alarm_topic_arn && module.alarm_topic.subscription_count == 0
+    error_message = "Without alarm_subscriptions the topic exists but has no subscription (the catalog requires one in real environments)."
+  }
+}
+
+run "alarm_topic_is_encrypted_and_subscribes_the_targets" {
+  command = plan
+
+  variables {
+    alarm_subscriptions = [
+      { protocol = "email", endpoint = "oncall@example.com" },
+      { protocol = "https", endpoint = "https://alerts.example.com/sns/dev" },
+    ]
+  }
+
+  assert {
+    condition     = module.alarm_topic.subscription_count == 2 && module.alarm_topic.kms_key_arn == "arn:aws:kms:eu-west-1:444444444444:key/11111111-2222-3333-4444-555555555555"
+    error_message = "The source account's topic is encrypted with its own CMK and subscribes every e-mail and HTTPS target."
+  }
+}
+
+run "alarm_subscriptions_reject_other_protocols" {
+  command = plan
+
+  variables {
+    alarm_subscriptions = [{ protocol = "sqs", endpoint = "arn:aws:sqs:eu-west-1:444444444444:q" }]
+  }
+
+  expect_failures = [var.alarm_subscriptions]
 }
 
 run "read_only_forwarded_needs_the_management_events_state" {
@@ -182,18 +234,12 @@ run "sqs_managed_encryption" {
   command = plan
 
   variables {
-    dlq_encryption  = "sqs_managed"
-    alarm_topic_arn = "arn:aws:sns:eu-west-1:444444444444:alarms"
+    dlq_encryption = "sqs_managed"
   }
 
   assert {
     condition     = length(aws_kms_key.dlq) == 0 && aws_sqs_queue.dlq.sqs_managed_sse_enabled == true && aws_sqs_queue.dlq.kms_master_key_id == null
     error_message = "sqs_managed uses SSE-SQS and no CMK."
-  }
-
-  assert {
-    condition     = aws_cloudwatch_metric_alarm.failed_invocations.alarm_actions == toset(["arn:aws:sns:eu-west-1:444444444444:alarms"])
-    error_message = "Alarms notify the topic when one is given."
   }
 }
 

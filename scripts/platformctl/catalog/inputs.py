@@ -176,7 +176,7 @@ class ForwarderInputs(ModuleInputs):
     """One forwarder per source account (alias rollout); the StackSet renders the same definition."""
 
     MODULE: ClassVar[str] = "eventbridge-forwarder"
-    PLATFORM_SUPPLIED: ClassVar[tuple[str, ...]] = ("name_prefix", "tags", "alarm_topic_arn", "central_bus_arn")
+    PLATFORM_SUPPLIED: ClassVar[tuple[str, ...]] = ("name_prefix", "tags", "central_bus_arn")
     MODULE_DEFAULTS: ClassVar[tuple[str, ...]] = ("rule_state",)
 
     filters: SourceFilters = SourceFilters()
@@ -185,6 +185,11 @@ class ForwarderInputs(ModuleInputs):
     dlq_encryption: Literal["kms", "sqs_managed"] = "kms"
     # per_account_trail only; the env root gives it to each account's home-Region forwarder.
     trail: TrailInputs | None = None
+    alarm_subscriptions: tuple[AlarmSubscription, ...] = Field(
+        default=(),
+        description="The critical e-mail and HTTPS targets, subscribed to each source account's own alarm topic "
+        "(the only targets that work from another account).",
+    )
 
 
 class OperationPreferences(CatalogModel):

@@ -33,7 +33,7 @@ from platformctl.catalog.inputs import (
     WarehouseInputs,
 )
 from platformctl.catalog.loader import Catalog
-from platformctl.catalog.notifications import SEVERITIES
+from platformctl.catalog.notifications import SEVERITIES, SeverityTargets
 from platformctl.catalog.streams import StreamEntry
 from platformctl.catalog.warehouse import WarehouseCatalog
 from platformctl.errors import UsageError
@@ -72,6 +72,14 @@ def resolve_all(catalog: Catalog) -> dict[str, EnvironmentInputs]:
     return {env: resolve(catalog, env) for env in catalog.environments}
 
 
+def _subscriptions(targets: SeverityTargets) -> list[dict[str, str]]:
+    """The e-mail and HTTPS targets of one severity as SNS subscriptions, in a stable order."""
+    return [
+        *({"protocol": "email", "endpoint": str(address)} for address in sorted(targets.emails, key=str)),
+        *({"protocol": "https", "endpoint": url} for url in sorted(targets.https_endpoints)),
+    ]
+
+
 def alarm_topic_inputs(environment: Environment) -> AlarmTopicsInputs:
     """Every alarm topic gets its severity's subscriptions; an existing topic goes to the role whose
     account holds it (CloudWatch notifies topics of the alarm's own account; the rules checked that)."""
@@ -79,10 +87,7 @@ def alarm_topic_inputs(environment: Environment) -> AlarmTopicsInputs:
     topics: dict[str, dict[str, AlarmTopicInputs]] = {role: {} for role in roles}
     for severity in SEVERITIES:
         targets = environment.notifications.targets(severity)
-        subscriptions = [
-            *({"protocol": "email", "endpoint": str(address)} for address in sorted(targets.emails, key=str)),
-            *({"protocol": "https", "endpoint": url} for url in sorted(targets.https_endpoints)),
-        ]
+        subscriptions = _subscriptions(targets)
         for role, account in roles.items():
             topics[role][severity] = AlarmTopicInputs.model_validate(
                 {
@@ -209,6 +214,9 @@ def _forwarder_fields(catalog: Catalog, env: str) -> dict[str, object]:
         "delivery": _subset(settings.delivery, ForwarderDelivery),
         "dlq_encryption": settings.delivery.forwarder_dlq_encryption,
         "trail": _trail(catalog, env),
+        # A source account's alarms can reach only e-mail and HTTPS (catalog.rules requires one in real
+        # environments): a platform account's topic or a Slack channel does not work from there.
+        "alarm_subscriptions": _subscriptions(catalog.environment(env).notifications.critical),
     }
 
 

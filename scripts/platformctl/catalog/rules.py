@@ -184,6 +184,7 @@ def _environments(ctx: RuleContext) -> Iterator[CatalogProblem]:
         yield from _accounts(document, env)
         yield from _event_sources(document, env, ctx.partition)
         yield from _notifications(document, env, ctx.partition)
+        yield from _source_account_targets(document, env, _rollout_mode(ctx, name))
         if env.backend is not None:
             yield from _region_problem(document, ("backend", "region"), env.backend.region, ctx.partition)
             if env.backend.kms_key_id:
@@ -283,6 +284,33 @@ def _notifications(document: YamlDocument, env: Environment, partition: str) -> 
             ("notifications", "critical"),
             f"the {env.name} environment names no critical alarm target, so its critical alarms notify nobody: "
             "add at least one of emails, https_endpoints, sns_topic_arns or slack_channels",
+        )
+
+
+def _rollout_mode(ctx: RuleContext, env_name: str) -> str | None:
+    """How source accounts get forwarders in `env_name`, or None when eventing.yaml did not validate."""
+    if ctx.eventing is None or env_name not in ctx.eventing.environments:
+        return None
+    rollout = ctx.eventing.environments[env_name].rollout
+    return "stackset" if isinstance(rollout, StackSetRollout) else "aliases"
+
+
+def _source_account_targets(document: YamlDocument, env: Environment, rollout: str | None) -> Iterator[CatalogProblem]:
+    """A forwarder's alarms live in the source account, whose own alarm topic can only subscribe e-mail and
+    HTTPS: CloudWatch notifies topics of the alarm's own account, and Chatbot needs each account authorised."""
+    if env.emulator or rollout is None:
+        return
+    has_forwarders = rollout == "stackset" or bool(env.accounts.sources)
+    critical = env.notifications.critical
+    # With no critical target at all, _notifications already says so.
+    if has_forwarders and critical.count > 0 and not (critical.emails or critical.https_endpoints):
+        where = "every account of the StackSet's OUs" if rollout == "stackset" else "accounts.sources"
+        yield document.problem(
+            ("notifications", "critical"),
+            f"the {env.name} environment has forwarders in source accounts ({where}), whose alarms (undelivered "
+            "events) can only reach e-mail or HTTPS: an alarm may notify only an SNS topic of its own account, and a "
+            "Slack channel needs AWS Chatbot authorised in each source account, so sns_topic_arns and slack_channels "
+            "do not reach them; add at least one of emails or https_endpoints",
         )
 
 

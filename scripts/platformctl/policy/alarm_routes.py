@@ -4,17 +4,24 @@ An alarm notifies its actions (alarm_actions, ok_actions, insufficient_data_acti
 is an SNS topic of this plan reaches someone only if the topic has a subscription or an AWS Chatbot
 channel configuration lists it; a topic, or any other action ARN, that the plan does not manage is
 someone else's target and counts as reached. An alarm fails when its actions lead only to topics of
-this plan that nobody hears. An alarm without any action is a dashboard alarm and is not judged.
+this plan that nobody hears, and when it has no alarm_actions at all: an alarm that notifies nobody
+when it fires is a route to nobody too (every alarm goes through the catalog's notifications).
 
 New topics have no ARN until apply, so the actions are traced through the configuration: resource
 references, module variables and outputs, root variables (whose values the plan holds) and locals
 (which the plan JSON leaves out, so their one-line definition is read from the module's source).
 Where a trace ends somewhere the plan cannot see (a data source, an unreadable local), the alarm is
 not judged rather than guessed at.
+
+A service-managed StackSet's alarms live in its template (aws_cloudformation_stack_set.template_body,
+JSON the plan holds as a string), so the template is judged the same way: every AWS::CloudWatch::Alarm
+needs AlarmActions, and an action that is a topic of the template needs an AWS::SNS::Subscription (or
+an inline Subscription) on that topic.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -151,11 +158,11 @@ class AlarmTracer:
         result.add(self.trace(refs, modules[:-1], modules[-1][1], depth + 1, passed_on))
         return result
 
-    def actions(self, alarm: PlanResource) -> Trace:
+    def actions(self, alarm: PlanResource, keys: tuple[str, ...] = ACTION_KEYS) -> Trace:
         result = Trace()
         block = self.index.block_text(alarm)
         lines = block[2] if block else []
-        for key in ACTION_KEYS:
+        for key in keys:
             result.arns |= {a for a in alarm.values.get(key) or [] if isinstance(a, str) and a}
             expression = self.index.expression(alarm, key) or {}
             result.arns |= set(_arns_in(expression.get("constant_value")))
@@ -191,6 +198,17 @@ def alarms_reach_someone(index: PlanIndex) -> list[tuple[PlanResource, str]]:
     tracer = AlarmTracer(index)
     problems = []
     for alarm in index.of_type("aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm"):
+        name = alarm.values.get("alarm_name") or alarm.address
+        if _has_no_alarm_actions(tracer, alarm):
+            problems.append(
+                (
+                    alarm,
+                    f"alarm {name} has no alarm_actions, so nobody hears it fire: route it through notifications "
+                    "(the alarm topic of its account and severity, whose targets come from notifications in "
+                    "config/environments/<env>.yaml)",
+                )
+            )
+            continue
         trace = tracer.actions(alarm)
         reached = [t for t in trace.resources.values() if t.type == TOPIC]
         reached += [managed_arns[a] for a in trace.arns if a in managed_arns]
@@ -201,7 +219,6 @@ def alarms_reach_someone(index: PlanIndex) -> list[tuple[PlanResource, str]]:
         if trace.opaque or not reached:
             continue
         silent = ", ".join(sorted({t.address for t in reached}))
-        name = alarm.values.get("alarm_name") or alarm.address
         problems.append(
             (
                 alarm,
@@ -210,4 +227,82 @@ def alarms_reach_someone(index: PlanIndex) -> list[tuple[PlanResource, str]]:
                 "notifications in config/environments/<env>.yaml, or an existing topic",
             )
         )
+    problems.extend(stack_set_alarms_reach_someone(index))
+    return problems
+
+
+def _has_no_alarm_actions(tracer: AlarmTracer, alarm: PlanResource) -> bool:
+    """No alarm action: the plan knows an empty list, or the expression leads to no topic and no ARN (a
+    list with actions unknown until apply shows them as nulls, so those are traced)."""
+    listed = alarm.values.get("alarm_actions") if alarm.known("alarm_actions") else None
+    if isinstance(listed, list) and listed and all(listed):
+        return False
+    if isinstance(listed, list) and not listed:
+        return True
+    trace = tracer.actions(alarm, keys=("alarm_actions",))
+    return not (trace.resources or trace.arns or trace.opaque)
+
+
+# -- StackSet templates ---------------------------------------------------------------------------------------
+
+STACK_SET = "aws_cloudformation_stack_set"
+
+
+def _template_refs(value: Any) -> Iterator[str]:
+    """Logical IDs an action names: {"Ref": id} or {"Fn::GetAtt": [id, "TopicArn"]}."""
+    if isinstance(value, dict):
+        if isinstance(value.get("Ref"), str):
+            yield value["Ref"]
+        attribute = value.get("Fn::GetAtt")
+        if isinstance(attribute, list) and attribute and isinstance(attribute[0], str):
+            yield attribute[0]
+
+
+def template_alarm_problems(template: dict[str, Any]) -> list[str]:
+    """Why alarms of one CloudFormation template reach nobody: no AlarmActions, or only template topics
+    without a subscription."""
+    resources = template.get("Resources") or {}
+    topics = {rid for rid, r in resources.items() if isinstance(r, dict) and r.get("Type") == "AWS::SNS::Topic"}
+    heard = {rid for rid in topics if (resources[rid].get("Properties") or {}).get("Subscription")}
+    for r in resources.values():
+        if isinstance(r, dict) and r.get("Type") == "AWS::SNS::Subscription":
+            heard.update(_template_refs((r.get("Properties") or {}).get("TopicArn")))
+    problems = []
+    for rid, r in sorted(resources.items()):
+        if not isinstance(r, dict) or r.get("Type") != "AWS::CloudWatch::Alarm":
+            continue
+        actions = (r.get("Properties") or {}).get("AlarmActions") or []
+        if not actions:
+            problems.append(
+                f"template alarm {rid} has no AlarmActions, so nobody hears it fire: give it the stack's own alarm "
+                "topic with an e-mail or HTTPS subscription"
+            )
+            continue
+        # An ARN string, an Fn::Sub or a reference to anything but a template topic is someone else's target.
+        named = [list(_template_refs(action)) for action in actions]
+        if any(not refs or any(ref not in topics for ref in refs) for refs in named):
+            continue
+        template_topics = [ref for refs in named for ref in refs]
+        if any(ref in heard for ref in template_topics):
+            continue
+        problems.append(
+            f"template alarm {rid} notifies only {', '.join(sorted(set(template_topics)))}, which has no "
+            "AWS::SNS::Subscription in the template: add the critical emails or https_endpoints under "
+            "notifications in config/environments/<env>.yaml"
+        )
+    return problems
+
+
+def stack_set_alarms_reach_someone(index: PlanIndex) -> list[tuple[PlanResource, str]]:
+    problems = []
+    for stack_set in index.of_type(STACK_SET):
+        body = stack_set.values.get("template_body")
+        if not isinstance(body, str):
+            continue  # unknown until apply, or a template_url: nothing to read
+        try:
+            template = json.loads(body)
+        except json.JSONDecodeError:
+            continue  # YAML templates are not judged; the platform renders JSON
+        if isinstance(template, dict):
+            problems.extend((stack_set, message) for message in template_alarm_problems(template))
     return problems
