@@ -72,6 +72,14 @@ LEFT_OUT_REASONS: dict[str, str] = {
 # security group): matched on the module path.
 LEFT_OUT_MODULES: dict[str, str] = {
     "module.platform.module.warehouse": "part of the Redshift Serverless warehouse, which local never applies",
+    # Single resources: the lakehouse's Lake Formation registration role exists only for its location registration.
+    **dict.fromkeys(
+        (
+            "module.platform.module.lakehouse.aws_iam_role.lake_formation_location",
+            "module.platform.module.lakehouse.aws_iam_role_policy.lake_formation_location",
+        ),
+        "the Lake Formation registration role of the warehouse location, used only by aws_lakeformation_resource",
+    ),
 }
 # A trail (per source account, or the organization trail) and everything it owns, wherever the module is called:
 # left out because the catalog says so, with the reason in event_sources.cloudtrail.emulator_skip_reason.

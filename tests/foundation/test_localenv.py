@@ -53,6 +53,22 @@ def test_an_unexplained_omission_is_flagged() -> None:
     assert "no reason recorded" in summary.left_out["module.x.aws_kinesis_stream.s"]
 
 
+def test_the_lake_formation_registration_role_is_left_out_with_the_registration() -> None:
+    addresses = {
+        "module.platform.module.lakehouse.aws_lakeformation_resource.warehouse[0]": "aws_lakeformation_resource",
+        "module.platform.module.lakehouse.aws_iam_role.lake_formation_location[0]": "aws_iam_role",
+        "module.platform.module.lakehouse.aws_iam_role_policy.lake_formation_location[0]": "aws_iam_role_policy",
+        "module.platform.module.lakehouse.aws_iam_role.delivery[\"events\"]": "aws_iam_role",
+    }
+    reference = {"resource_changes": [change(a, t, ["create"]) for a, t in addresses.items()]}
+    left_out = localenv.summarise(reference, {"resource_changes": []}).left_out
+    lakehouse = "module.platform.module.lakehouse."
+    assert "Lake Formation" in left_out[lakehouse + "aws_iam_role.lake_formation_location[0]"]
+    assert "Lake Formation" in left_out[lakehouse + "aws_iam_role_policy.lake_formation_location[0]"]
+    # Any other role the emulator plan drops is still an unexplained omission.
+    assert "no reason recorded" in left_out['module.platform.module.lakehouse.aws_iam_role.delivery["events"]']
+
+
 def test_trails_left_out_point_at_the_catalogs_reason() -> None:
     # Per-account trails (issue 14): the whole trail module of each forwarder, and an organization trail.
     addresses = {
