@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from platformctl.gates.lanes import TEST_LANES, Lane, every_stage, select
+from platformctl.gates.lanes import TEST_LANES, Lane, every_stage, make_command, select
 from platformctl.gates.runner import LaneRunner, write_times
 from platformctl.paths import ROOT
 
@@ -21,9 +21,20 @@ def test_lanes_hold_every_gate_of_make_test_once_and_each_is_a_make_target() -> 
     assert len(stages) == len(set(stages))
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     for stage in stages:
-        assert f"\n{stage}:" in makefile, f"{stage} is not a make target"
+        command = make_command(stage)
+        assert command[:2] == ["make", "--no-print-directory"] and f"\n{command[2]}:" in makefile, \
+            f"{stage} is not a make target"
     assert {"fmt-check", "tfvars-check", "docs-check", "lint", "validate", "tf-test", "policy", "unit",
-            "e2e"} == set(stages), "make test drops no gate"
+            "plan-tests", "e2e"} == set(stages), "make test drops no gate"
+    # The two pytest halves together are the whole of `make unit`, as in the CI jobs.
+    assert make_command("unit")[3:] == ["PYTEST_ARGS=--ignore=tests/plans"]
+    assert make_command("plan-tests")[3:] == ["PYTEST_ARGS=tests/plans"]
+    lane_of = {stage: lane.name for lane in TEST_LANES for stage in lane.stages}
+    policy_lane = next(lane for lane in TEST_LANES if "policy" in lane.stages).stages
+    assert policy_lane.index("plan-tests") > policy_lane.index("policy"), "the plan tests read the plans policy made"
+    checks_lane = next(lane for lane in TEST_LANES if "validate" in lane.stages).stages
+    assert checks_lane[-1] == "validate" and lane_of["validate"] != lane_of["e2e"], \
+        "validate comes after the plans that validate the env roots"
     assert all(lane.stages[0] == "e2e" for lane in TEST_LANES if "e2e" in lane.stages), \
         "the wait-bound suite starts at once, so the most waiting overlaps the most work"
 

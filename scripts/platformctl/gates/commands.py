@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from platformctl.errors import PlatformError, UsageError
-from platformctl.gates.lanes import TEST_LANES, Lane, every_stage, select
+from platformctl.gates.lanes import TEST_LANES, Lane, every_stage, make_command, select
 from platformctl.gates.runner import LaneRunner, RunReport, StageResult, log_tail, write_times
 from platformctl.paths import BUILD_DIR, ROOT
 
@@ -39,7 +39,7 @@ def run(only: tuple[str, ...], serial: bool) -> None:
         raise UsageError(str(exc)) from exc
     if serial:
         lanes = (Lane("serial", tuple(every_stage(lanes))),)
-    runner = LaneRunner(lambda stage: ["make", "--no-print-directory", stage], ROOT, GATES_DIR)
+    runner = LaneRunner(make_command, ROOT, GATES_DIR)
     report = _run_with_status(runner, lanes)
     write_times(report, GATES_DIR / "times.json")
     _print_summary(report)

@@ -4,9 +4,9 @@ The end-to-end suite spends much of its wall time waiting on the AWS provider's 
 (about 25 s per SQS queue, 55 s per S3 lifecycle configuration) against its own emulator on a
 free port; the other gates are CPU-bound and share nothing with it but the source tree. So three
 lanes that keep both cores busy: the checks in order (cheap and early-failing first), e2e, and
-`policy`. The offline plans of the four envs are made once, by whichever of `policy` and the
-plan-JSON tests of `unit` gets to an env first: the plan cache is keyed by content and a lock
-makes the other wait and reuse the plan.
+`policy` followed by the plan-JSON tests. The offline plans of the four envs are made once, by
+whichever gate gets to an env first (`policy`, or e2e for local): the plan cache is keyed by content
+and a lock makes the other wait and reuse the plan.
 
 `validate` comes last in its lane: Terraform validates an env root before it plans it, so by then
 the offline plans have validated the env roots (plancache marks them in validate's pass cache) and
@@ -26,8 +26,20 @@ class Lane:
 
 CHECKS = Lane("checks", ("fmt-check", "tfvars-check", "docs-check", "lint", "tf-test", "unit", "validate"))
 END_TO_END = Lane("e2e", ("e2e",))
-POLICY = Lane("policy", ("policy",))
+POLICY = Lane("policy", ("policy", "plan-tests"))
 TEST_LANES: tuple[Lane, ...] = (CHECKS, END_TO_END, POLICY)
+
+# A gate is `make <gate>`, except the two halves of pytest, split as the CI jobs split them: the
+# plan-JSON tests run after `policy`, in its lane, when the plans they read are made, and the rest
+# runs in the checks lane without waiting for a plan.
+_MAKE_ARGS = {
+    "unit": ("unit", "PYTEST_ARGS=--ignore=tests/plans"),
+    "plan-tests": ("unit", "PYTEST_ARGS=tests/plans"),
+}
+
+
+def make_command(stage: str) -> list[str]:
+    return ["make", "--no-print-directory", *_MAKE_ARGS.get(stage, (stage,))]
 
 
 def every_stage(lanes: tuple[Lane, ...]) -> list[str]:
