@@ -1,8 +1,20 @@
 locals {
+  # Severity per alarm (README "Alarms"): critical alarms need someone now, warning alarms within working hours.
+  critical_alarm_actions = concat([var.alarm_topic_arn], var.additional_alarm_actions)
+  warning_alarm_actions  = var.warning_alarm_topic_arn == null ? local.critical_alarm_actions : concat([var.warning_alarm_topic_arn], var.additional_warning_alarm_actions)
+  actions_by_severity    = { critical = local.critical_alarm_actions, warning = local.warning_alarm_actions }
+
   rule_alarm_metrics = {
     FailedInvocations     = var.alarms.failed_invocations_threshold
     DeadLetterInvocations = var.alarms.dead_letter_invocation_threshold
     ThrottledRules        = var.alarms.throttled_rules_threshold
+  }
+  # Failed and dead-lettered invocations are events that did not reach their target; throttled rules
+  # are retried by EventBridge (within the target's retry policy), so they are late, not lost.
+  rule_alarm_severity = {
+    FailedInvocations     = "critical"
+    DeadLetterInvocations = "critical"
+    ThrottledRules        = "warning"
   }
   rule_alarms = merge([
     for rule_key, rule_name in local.rule_names : {
@@ -10,6 +22,7 @@ locals {
         rule_name = rule_name
         metric    = metric
         threshold = threshold
+        severity  = local.rule_alarm_severity[metric]
       }
     }
   ]...)
@@ -21,6 +34,15 @@ locals {
     high_priority_dlq = 0
     standard_dlq      = 0
     delivery_dlq      = 0
+  }
+  # Dead letters are undelivered events, and the high-priority queue carries the security-relevant
+  # events someone must see now; the standard queue falling behind is a backlog, retained, not lost.
+  queue_alarm_severity = {
+    high_priority     = "critical"
+    standard          = "warning"
+    high_priority_dlq = "critical"
+    standard_dlq      = "critical"
+    delivery_dlq      = "critical"
   }
 }
 
@@ -38,8 +60,8 @@ resource "aws_cloudwatch_metric_alarm" "rule" {
   comparison_operator = "GreaterThanThreshold"
   threshold           = each.value.threshold
   treat_missing_data  = "notBreaching"
-  alarm_actions       = concat([var.alarm_topic_arn], var.additional_alarm_actions)
-  ok_actions          = concat([var.alarm_topic_arn], var.additional_alarm_actions)
+  alarm_actions       = local.actions_by_severity[each.value.severity]
+  ok_actions          = local.actions_by_severity[each.value.severity]
 
   tags = var.tags
 }
@@ -58,8 +80,8 @@ resource "aws_cloudwatch_metric_alarm" "queue_age" {
   comparison_operator = "GreaterThanThreshold"
   threshold           = local.queue_max_age_seconds[each.key]
   treat_missing_data  = "notBreaching"
-  alarm_actions       = concat([var.alarm_topic_arn], var.additional_alarm_actions)
-  ok_actions          = concat([var.alarm_topic_arn], var.additional_alarm_actions)
+  alarm_actions       = local.actions_by_severity[local.queue_alarm_severity[each.key]]
+  ok_actions          = local.actions_by_severity[local.queue_alarm_severity[each.key]]
 
   tags = var.tags
 }

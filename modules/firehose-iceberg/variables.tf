@@ -307,3 +307,25 @@ variable "additional_alarm_actions" {
     error_message = "additional_alarm_actions must be SNS topic ARNs such as arn:aws:sns:eu-west-1:123456789012:secops-critical."
   }
 }
+
+variable "warning_alarm_topic_arn" {
+  type        = string
+  description = "SNS topic ARN (same account) for the alarms that need attention within working hours rather than someone now (the README lists each alarm's severity): the account's warning topic. null sends them to alarm_topic_arn."
+  default     = null
+
+  validation {
+    condition     = var.warning_alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", coalesce(var.warning_alarm_topic_arn, "x")))
+    error_message = "warning_alarm_topic_arn must be null or an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:dev-platform-warning-alarms."
+  }
+}
+
+variable "additional_warning_alarm_actions" {
+  type        = list(string)
+  description = "Existing SNS topics (this account and Region) that every warning alarm notifies besides warning_alarm_topic_arn: the account's warning sns_topic_arns under notifications in config/environments/<env>.yaml. Ignored while warning_alarm_topic_arn is null."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.additional_warning_alarm_actions : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", arn))])
+    error_message = "additional_warning_alarm_actions must be SNS topic ARNs such as arn:aws:sns:eu-west-1:123456789012:data-ops-warning."
+  }
+}

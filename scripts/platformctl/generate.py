@@ -145,6 +145,8 @@ PLATFORM_CALLS = (
             "name_prefix": "${var.environment}",
             "alarm_topic_arn": "${module.api_alarms.topic_arn}",
             "additional_alarm_actions": "${var.alarm_topics.api.critical.additional_alarm_topic_arns}",
+            "warning_alarm_topic_arn": "${module.api_warning_alarms.topic_arn}",
+            "additional_warning_alarm_actions": "${var.alarm_topics.api.warning.additional_alarm_topic_arns}",
         },
         overrides={
             "spec_path": "${path.module}/../../${each.value.spec_path}",
@@ -168,6 +170,8 @@ PLATFORM_CALLS = (
             "tags": "${var.tags}",
             "alarm_topic_arn": "${module.data_alarms.topic_arn}",
             "additional_alarm_actions": "${var.alarm_topics.data.critical.additional_alarm_topic_arns}",
+            "warning_alarm_topic_arn": "${module.data_warning_alarms.topic_arn}",
+            "additional_warning_alarm_actions": "${var.alarm_topics.data.warning.additional_alarm_topic_arns}",
             "lake_formation_grants_enabled": f"${{!{SUBSET}}}",
         },
     ),
@@ -182,6 +186,8 @@ PLATFORM_CALLS = (
             "tags": "${var.tags}",
             "alarm_topic_arn": "${module.data_alarms.topic_arn}",
             "additional_alarm_actions": "${var.alarm_topics.data.critical.additional_alarm_topic_arns}",
+            "warning_alarm_topic_arn": "${module.data_warning_alarms.topic_arn}",
+            "additional_warning_alarm_actions": "${var.alarm_topics.data.warning.additional_alarm_topic_arns}",
             "lakehouse": {
                 "glue_database_name": "${module.lakehouse.glue_database_name}",
                 "glue_database_arn": "${module.lakehouse.glue_database_arn}",
@@ -206,6 +212,8 @@ PLATFORM_CALLS = (
             "tags": "${var.tags}",
             "alarm_topic_arn": "${module.central_alarms.topic_arn}",
             "additional_alarm_actions": "${var.alarm_topics.central.critical.additional_alarm_topic_arns}",
+            "warning_alarm_topic_arn": "${module.central_warning_alarms.topic_arn}",
+            "additional_warning_alarm_actions": "${var.alarm_topics.central.warning.additional_alarm_topic_arns}",
         },
     ),
     # platform_organization_trail: one organization trail in the central account, the delegated

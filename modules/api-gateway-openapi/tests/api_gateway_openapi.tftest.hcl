@@ -394,6 +394,48 @@ run "alarms_on_p95_p99_latency_and_error_rates" {
   }
 }
 
+run "latency_and_4xx_are_warnings_5xx_is_critical" {
+  command = plan
+
+  variables {
+    warning_alarm_topic_arn          = "arn:aws:sns:eu-west-1:123456789012:dev-platform-warning-alarms"
+    additional_warning_alarm_actions = ["arn:aws:sns:eu-west-1:123456789012:api-team-warning"]
+    additional_alarm_actions         = ["arn:aws:sns:eu-west-1:123456789012:secops-critical"]
+  }
+
+  assert {
+    condition = alltrue([
+      for a in concat(values(aws_cloudwatch_metric_alarm.latency), [aws_cloudwatch_metric_alarm.errors["4XXError"]]) :
+      a.alarm_actions == toset(["arn:aws:sns:eu-west-1:123456789012:dev-platform-warning-alarms", "arn:aws:sns:eu-west-1:123456789012:api-team-warning"]) && a.ok_actions == a.alarm_actions
+    ])
+    error_message = "latency (slow, not down) and 4XX (callers refused) notify the warning topic and the warning topics of the account"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.errors["5XXError"].alarm_actions == toset(["arn:aws:sns:eu-west-1:123456789012:dev-platform-alarms", "arn:aws:sns:eu-west-1:123456789012:secops-critical"])
+    error_message = "a 5XX rate (the API failing its callers) stays critical"
+  }
+}
+
+run "warnings_go_to_the_critical_topic_without_a_warning_topic" {
+  command = plan
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.latency["p99"].alarm_actions == toset(["arn:aws:sns:eu-west-1:123456789012:dev-platform-alarms"])
+    error_message = "without warning_alarm_topic_arn a warning alarm still notifies someone: the critical topic"
+  }
+}
+
+run "rejects_a_warning_topic_that_is_no_topic_arn" {
+  command = plan
+
+  variables {
+    warning_alarm_topic_arn = "dev-platform-warning-alarms"
+  }
+
+  expect_failures = [var.warning_alarm_topic_arn]
+}
+
 run "rejects_p99_below_p95" {
   command = plan
 

@@ -537,3 +537,43 @@ run "api_destination_requires_https" {
 
   expect_failures = [var.api_destination]
 }
+
+run "alarm_severities" {
+  command = plan
+
+  variables {
+    warning_alarm_topic_arn  = "arn:aws:sns:eu-west-1:111111111111:platform-warning-alarms"
+    additional_alarm_actions = ["arn:aws:sns:eu-west-1:111111111111:secops-critical"]
+  }
+
+  assert {
+    condition = alltrue([
+      for key, alarm in aws_cloudwatch_metric_alarm.rule :
+      alarm.alarm_actions == (endswith(key, "-ThrottledRules")
+        ? toset(["arn:aws:sns:eu-west-1:111111111111:platform-warning-alarms"])
+      : toset(["arn:aws:sns:eu-west-1:111111111111:platform-alarms", "arn:aws:sns:eu-west-1:111111111111:secops-critical"]))
+      && alarm.ok_actions == alarm.alarm_actions
+    ]) && length(aws_cloudwatch_metric_alarm.rule) > 0
+    error_message = "Throttled rules (retried, late) are warnings; failed and dead-lettered invocations (undelivered) are critical."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.queue_age["standard"].alarm_actions == toset(["arn:aws:sns:eu-west-1:111111111111:platform-warning-alarms"]) &&
+      alltrue([
+        for key in ["high_priority", "high_priority_dlq", "standard_dlq", "delivery_dlq"] :
+        contains(aws_cloudwatch_metric_alarm.queue_age[key].alarm_actions, "arn:aws:sns:eu-west-1:111111111111:platform-alarms")
+      ])
+    )
+    error_message = "A standard-queue backlog is a warning; dead letters and a high-priority backlog are critical."
+  }
+}
+
+run "warnings_fall_back_to_the_critical_topic" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for alarm in values(aws_cloudwatch_metric_alarm.queue_age) : alarm.alarm_actions == toset(["arn:aws:sns:eu-west-1:111111111111:platform-alarms"])])
+    error_message = "Without warning_alarm_topic_arn every alarm notifies the critical topic."
+  }
+}

@@ -43,7 +43,13 @@ class ApiInputs(ApiEnvironment, ModuleInputs):
     """One REST API: the entry's settings of this environment plus what the entry says once."""
 
     MODULE: ClassVar[str] = "api-gateway-openapi"
-    PLATFORM_SUPPLIED: ClassVar[tuple[str, ...]] = ("name_prefix", "alarm_topic_arn", "additional_alarm_actions")
+    PLATFORM_SUPPLIED: ClassVar[tuple[str, ...]] = (
+        "name_prefix",
+        "alarm_topic_arn",
+        "additional_alarm_actions",
+        "warning_alarm_topic_arn",
+        "additional_warning_alarm_actions",
+    )
     MODULE_DEFAULTS: ClassVar[tuple[str, ...]] = ("disable_execute_api_endpoint",)
 
     api_name: str
@@ -98,6 +104,8 @@ class LakehouseInputs(ModuleInputs):
         "tags",
         "alarm_topic_arn",
         "additional_alarm_actions",
+        "warning_alarm_topic_arn",
+        "additional_warning_alarm_actions",
         "lake_formation_grants_enabled",
     )
     MODULE_DEFAULTS: ClassVar[tuple[str, ...]] = (
@@ -125,6 +133,8 @@ class WarehouseInputs(WarehouseEnvironment, ModuleInputs):
         "tags",
         "alarm_topic_arn",
         "additional_alarm_actions",
+        "warning_alarm_topic_arn",
+        "additional_warning_alarm_actions",
         "enabled",
         "lakehouse",
     )
@@ -150,6 +160,8 @@ class CentralBusInputs(ModuleInputs):
         "tags",
         "alarm_topic_arn",
         "additional_alarm_actions",
+        "warning_alarm_topic_arn",
+        "additional_warning_alarm_actions",
     )
     MODULE_DEFAULTS: ClassVar[tuple[str, ...]] = (
         "policy_size_limit",
