@@ -1,4 +1,9 @@
 locals {
+  # Severity per alarm (README "Alarms"): critical alarms need someone now, warning alarms within working hours.
+  critical_alarm_actions = concat([var.alarm_topic_arn], var.additional_alarm_actions)
+  warning_alarm_actions  = var.warning_alarm_topic_arn == null ? local.critical_alarm_actions : concat([var.warning_alarm_topic_arn], var.additional_warning_alarm_actions)
+  actions_by_severity    = { critical = local.critical_alarm_actions, warning = local.warning_alarm_actions }
+
   # One alarm per stream and signal. Missing data means an idle stream (Firehose publishes these
   # metrics only while it has records), which is not an error: freshness catches stuck data.
   alarm_definitions = {
@@ -8,6 +13,8 @@ locals {
       comparison  = "LessThanThreshold"
       threshold   = { for key, s in local.streams : key => 1 }
       description = "No successful Iceberg commit in the period while records were processed."
+      # Nothing lands in the table: an outage of the stream.
+      severity = "critical"
     }
     throttled = {
       metric      = "ThrottledRecords"
@@ -15,6 +22,8 @@ locals {
       comparison  = "GreaterThanThreshold"
       threshold   = { for key, s in local.streams : key => s.alarms.throttled_records_threshold }
       description = "Producers are throttled: records were rejected at ingestion and must be retried by the sender."
+      # Rejected records are lost unless every sender retries.
+      severity = "critical"
     }
     freshness = {
       metric      = "DeliveryToIceberg.DataFreshness"
@@ -22,6 +31,8 @@ locals {
       comparison  = "GreaterThanThreshold"
       threshold   = { for key, s in local.streams : key => s.alarms.freshness_seconds }
       description = "The oldest undelivered record is older than the catalog's freshness threshold."
+      # Late, not lost: Firehose keeps retrying within retry_duration_seconds, and the other alarms catch failures.
+      severity = "warning"
     }
     failed-rows = {
       metric      = "DeliveryToIceberg.FailedRowCount"
@@ -29,6 +40,8 @@ locals {
       comparison  = "GreaterThanThreshold"
       threshold   = { for key, s in local.streams : key => 0 }
       description = "Rows could not be written to Iceberg and were backed up under the stream's error prefix."
+      # Rows missing from the table until someone replays them.
+      severity = "critical"
     }
   }
 
@@ -59,7 +72,7 @@ resource "aws_cloudwatch_metric_alarm" "stream" {
   period              = each.value.period
   evaluation_periods  = each.value.evaluation
   treat_missing_data  = "notBreaching"
-  alarm_actions       = concat([var.alarm_topic_arn], var.additional_alarm_actions)
-  ok_actions          = concat([var.alarm_topic_arn], var.additional_alarm_actions)
+  alarm_actions       = local.actions_by_severity[each.value.severity]
+  ok_actions          = local.actions_by_severity[each.value.severity]
   tags                = var.tags
 }
