@@ -5,7 +5,10 @@
 locals {
   metric_namespace = "AWS/Redshift-Serverless"
   query_types      = ["CTAS", "DELETE", "INSERT", "LOAD", "OTHER", "SELECT", "UNLOAD", "UPDATE"]
-  alarm_actions    = concat([var.alarm_topic_arn], var.additional_alarm_actions)
+  # Severity per alarm (README "Alarms"): critical alarms need someone now, warning alarms within working hours.
+  alarm_actions         = concat([var.alarm_topic_arn], var.additional_alarm_actions)
+  warning_alarm_actions = var.warning_alarm_topic_arn == null ? local.alarm_actions : concat([var.warning_alarm_topic_arn], var.additional_warning_alarm_actions)
+  actions_by_severity   = { critical = local.alarm_actions, warning = local.warning_alarm_actions }
 
   limit_alarms = merge(
     {
@@ -48,9 +51,10 @@ resource "aws_cloudwatch_metric_alarm" "capacity_at_max" {
   comparison_operator = "GreaterThanOrEqualToThreshold"
   threshold           = var.capacity.max_capacity
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-  tags                = var.tags
+  # Slower and dearer, not down: warning.
+  alarm_actions = local.warning_alarm_actions
+  ok_actions    = local.warning_alarm_actions
+  tags          = var.tags
 }
 
 resource "aws_cloudwatch_metric_alarm" "usage_limit" {
@@ -66,9 +70,11 @@ resource "aws_cloudwatch_metric_alarm" "usage_limit" {
   comparison_operator = "GreaterThanOrEqualToThreshold"
   threshold           = each.value.amount * var.alarms.usage_limit_percent / 100
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-  tags                = var.tags
+  # A "deactivate" limit stops the workgroup at 100% (an outage ahead): critical; "log" and
+  # "emit-metric" only record the breach (spend to review): warning.
+  alarm_actions = local.actions_by_severity[each.value.breach_action == "deactivate" ? "critical" : "warning"]
+  ok_actions    = local.actions_by_severity[each.value.breach_action == "deactivate" ? "critical" : "warning"]
+  tags          = var.tags
 
   dimensions = {
     UsageLimitId = local.usage_limit_ids[each.key]
@@ -124,9 +130,10 @@ resource "aws_cloudwatch_metric_alarm" "queries_queued" {
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.alarms.queries_queued_threshold
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-  tags                = var.tags
+  # Capacity is short and queries wait, but they run: warning.
+  alarm_actions = local.warning_alarm_actions
+  ok_actions    = local.warning_alarm_actions
+  tags          = var.tags
 
   metric_query {
     id          = "queued"
