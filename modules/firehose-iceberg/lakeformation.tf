@@ -42,7 +42,11 @@ resource "aws_lakeformation_permissions" "table" {
 # A role of its own instead of the service-linked role: the guide recommends a user-defined role for encrypted
 # locations ("Registering an encrypted Amazon S3 location": the service-linked role has limitations and its
 # policy is edited by Lake Formation, outside Terraform), and only a user-defined role can be limited to this
-# one prefix and this one key. Hybrid access mode stays off so that IAM permissions alone never reach the data.
+# one prefix and this one key. Hybrid access mode stays off: in it, every principal not opted in keeps reading the
+# data with its IAM and S3 permissions alone (Lake Formation developer guide, "Hybrid access mode"). Lake
+# Formation still lets IAM decide for a table that carries IAMAllowedPrincipals permissions, which Glue adds to new
+# tables unless the data account's Data Catalog settings say otherwise: README "Lake Formation" lists that as a
+# prerequisite of the data account.
 locals {
   lake_formation_location = {
     # The root of every table prefix (main.tf: iceberg/<table>/), so tables added later are covered too.
@@ -69,6 +73,14 @@ locals {
         Action   = ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
         Resource = ["${local.bucket_arns.warehouse}/${local.lake_formation_location.prefix}*"]
       },
+    ]
+  }
+
+  # A policy of its own: the key's ARN is known only after apply, the S3 scope above already at plan time, where
+  # the plan then shows it.
+  lake_formation_location_key_policy = {
+    Version = "2012-10-17"
+    Statement = [
       {
         # The key policy delegates to IAM (kms.tf), so this statement is the role's whole key access:
         # decrypt to read and data keys to write SSE-KMS objects, through S3 and for this bucket only.
@@ -117,6 +129,14 @@ resource "aws_iam_role_policy" "lake_formation_location" {
   policy = jsonencode(local.lake_formation_location_policy)
 }
 
+resource "aws_iam_role_policy" "lake_formation_location_key" {
+  count = var.lake_formation_grants_enabled ? 1 : 0
+
+  name   = "lakehouse-location-key"
+  role   = aws_iam_role.lake_formation_location[0].id
+  policy = jsonencode(local.lake_formation_location_key_policy)
+}
+
 # The deploying principal (a Lake Formation administrator) needs iam:PassRole on the role above.
 resource "aws_lakeformation_resource" "warehouse" {
   count = var.lake_formation_grants_enabled ? 1 : 0
@@ -127,5 +147,5 @@ resource "aws_lakeformation_resource" "warehouse" {
   hybrid_access_enabled   = false
 
   # Lake Formation assumes the role as soon as a reader asks for credentials: its policy must exist first.
-  depends_on = [aws_iam_role_policy.lake_formation_location]
+  depends_on = [aws_iam_role_policy.lake_formation_location, aws_iam_role_policy.lake_formation_location_key]
 }

@@ -30,7 +30,9 @@ output "warehouse_bucket_name" {
 
 output "warehouse_bucket_arn" {
   description = "ARN of the Iceberg warehouse bucket."
-  value       = aws_s3_bucket.this["warehouse"].arn
+  # Built from the bucket's name, so it is known at plan time and so are the policies that name it (the plan
+  # shows what a reader such as Redshift's lakehouse role may reach); the ARN of a bucket is its name.
+  value = local.bucket_arns.warehouse
 }
 
 output "warehouse_prefixes" {
@@ -71,7 +73,8 @@ output "glue_database_name" {
 
 output "glue_database_arn" {
   description = "ARN of the Glue database."
-  value       = aws_glue_catalog_database.this.arn
+  # Known at plan time for the same reason as warehouse_bucket_arn; the database is created with this very name.
+  value = local.database_arn
 }
 
 output "glue_catalog_id" {

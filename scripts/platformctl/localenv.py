@@ -77,6 +77,7 @@ LEFT_OUT_MODULES: dict[str, str] = {
         (
             "module.platform.module.lakehouse.aws_iam_role.lake_formation_location",
             "module.platform.module.lakehouse.aws_iam_role_policy.lake_formation_location",
+            "module.platform.module.lakehouse.aws_iam_role_policy.lake_formation_location_key",
         ),
         "the Lake Formation registration role of the warehouse location, used only by aws_lakeformation_resource",
     ),

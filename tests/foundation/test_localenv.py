@@ -58,6 +58,7 @@ def test_the_lake_formation_registration_role_is_left_out_with_the_registration(
         "module.platform.module.lakehouse.aws_lakeformation_resource.warehouse[0]": "aws_lakeformation_resource",
         "module.platform.module.lakehouse.aws_iam_role.lake_formation_location[0]": "aws_iam_role",
         "module.platform.module.lakehouse.aws_iam_role_policy.lake_formation_location[0]": "aws_iam_role_policy",
+        "module.platform.module.lakehouse.aws_iam_role_policy.lake_formation_location_key[0]": "aws_iam_role_policy",
         "module.platform.module.lakehouse.aws_iam_role.delivery[\"events\"]": "aws_iam_role",
     }
     reference = {"resource_changes": [change(a, t, ["create"]) for a, t in addresses.items()]}
@@ -65,6 +66,7 @@ def test_the_lake_formation_registration_role_is_left_out_with_the_registration(
     lakehouse = "module.platform.module.lakehouse."
     assert "Lake Formation" in left_out[lakehouse + "aws_iam_role.lake_formation_location[0]"]
     assert "Lake Formation" in left_out[lakehouse + "aws_iam_role_policy.lake_formation_location[0]"]
+    assert "Lake Formation" in left_out[lakehouse + "aws_iam_role_policy.lake_formation_location_key[0]"]
     # Any other role the emulator plan drops is still an unexplained omission.
     assert "no reason recorded" in left_out['module.platform.module.lakehouse.aws_iam_role.delivery["events"]']
 

@@ -45,7 +45,8 @@ def test_stream_delivers_to_iceberg_with_routing_backup_and_encryption(env_plans
 
 
 def test_each_stream_has_its_own_delivery_role(env_plans) -> None:
-    roles = resources_of_type(env_plans["local"], "aws_iam_role", LAKEHOUSE)
+    # The other role of the module is Lake Formation's registration role (test_lakehouse_access_plan).
+    roles = resources_of_type(env_plans["local"], "aws_iam_role", LAKEHOUSE + "aws_iam_role.delivery")
     streams = resources_of_type(env_plans["local"], "aws_kinesis_firehose_delivery_stream", LAKEHOUSE)
     assert len(roles) == len(streams) == 1
     trust = json.loads(roles[0]["values"]["assume_role_policy"])

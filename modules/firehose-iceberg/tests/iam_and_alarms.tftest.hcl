@@ -249,7 +249,7 @@ run "lake_formation_grants_off_for_the_emulator" {
   }
 
   assert {
-    condition     = length(aws_lakeformation_resource.warehouse) == 0 && length(aws_iam_role.lake_formation_location) == 0 && length(aws_iam_role_policy.lake_formation_location) == 0
+    condition     = length(aws_lakeformation_resource.warehouse) == 0 && length(aws_iam_role.lake_formation_location) == 0 && length(aws_iam_role_policy.lake_formation_location) + length(aws_iam_role_policy.lake_formation_location_key) == 0
     error_message = "With the flag off the location is not registered and there is no registration role."
   }
 }
@@ -284,7 +284,7 @@ run "lake_formation_registers_the_warehouse_location" {
   }
 
   assert {
-    condition = { for s in jsondecode(aws_iam_role_policy.lake_formation_location[0].policy).Statement : s.Sid => [s.Action, s.Resource] } == {
+    condition = { for s in concat(jsondecode(aws_iam_role_policy.lake_formation_location[0].policy).Statement, jsondecode(aws_iam_role_policy.lake_formation_location_key[0].policy).Statement) : s.Sid => [s.Action, s.Resource] } == {
       ListTableData         = [["s3:ListBucket"], ["arn:aws:s3:::dev-iceberg-warehouse-123456789012-eu-west-1"]]
       ReadWriteTableData    = [["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], ["arn:aws:s3:::dev-iceberg-warehouse-123456789012-eu-west-1/iceberg/*"]]
       WarehouseKeyThroughS3 = [["kms:Decrypt", "kms:GenerateDataKey"], ["arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]]
@@ -295,7 +295,7 @@ run "lake_formation_registers_the_warehouse_location" {
   assert {
     condition = (
       one([for s in jsondecode(aws_iam_role_policy.lake_formation_location[0].policy).Statement : s.Condition.StringLike["s3:prefix"] if s.Sid == "ListTableData"]) == ["iceberg", "iceberg/*"] &&
-      one([for s in jsondecode(aws_iam_role_policy.lake_formation_location[0].policy).Statement : s.Condition.StringEquals["kms:ViaService"] if s.Sid == "WarehouseKeyThroughS3"]) == "s3.eu-west-1.amazonaws.com"
+      one(jsondecode(aws_iam_role_policy.lake_formation_location_key[0].policy).Statement).Condition.StringEquals["kms:ViaService"] == "s3.eu-west-1.amazonaws.com"
     )
     error_message = "Listing stays under iceberg/ and the key is usable through S3 only."
   }
