@@ -11,8 +11,9 @@ data "aws_region" "data" {
 
 # One alarm topic per account role and severity, each with that severity's targets from
 # notifications in config/environments/<env>.yaml (var.alarm_topics, resolved by the catalog).
-# The critical topics keep their original names and addresses; every platform alarm notifies the
-# critical topic of its account (alarm_topic_arn of the modules in catalog.tf.json).
+# The critical topics keep their original names and addresses. Each module alarm notifies the
+# critical or the warning topic of its account by its severity (alarm_topic_arn and
+# warning_alarm_topic_arn of the modules in catalog.tf.json; the module READMEs list each alarm's).
 module "central_alarms" {
   source = "../alarm-topic"
 

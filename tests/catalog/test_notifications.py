@@ -36,6 +36,13 @@ def _problem(config: Path) -> str:
             "names no critical alarm target",
         ),
         (
+            "no warning target in prod",
+            "notifications",
+            {"critical": {"emails": ["oncall@example.com"]}},
+            "notifications.warning",
+            "names no warning alarm target",
+        ),
+        (
             "a malformed e-mail address",
             "notifications.critical.emails",
             ["oncall-at-example.com"],
@@ -205,7 +212,7 @@ def test_forwarders_subscribe_the_critical_email_and_https_targets_only(tmp_path
 def test_a_slack_channel_alone_is_a_critical_target_without_forwarders(tmp_path: Path) -> None:
     config = catalogs.copy_catalog(tmp_path)
     channel = {"name": "oncall", "slack_team_id": "T0123456789", "slack_channel_id": "C0123456789"}
-    catalogs.edit(config, DEV, "notifications", {"critical": {"slack_channels": [channel]}})
+    catalogs.edit(config, DEV, "notifications.critical", {"slack_channels": [channel]})
     catalogs.edit(config, DEV, "accounts.sources", [])
     assert catalogs.problems(config) == []
     topics = resolve(catalogs.load(config), "dev").alarm_topics
@@ -261,6 +268,7 @@ def test_every_topic_gets_its_severitys_targets_and_its_accounts_topics(tmp_path
 def test_every_real_environment_of_the_repository_names_a_critical_target(catalog) -> None:
     for env in ("dev", "staging", "prod"):
         assert catalog.environment(env).notifications.critical.count > 0, env
+        assert catalog.environment(env).notifications.warning.count > 0, env
 
 
 # -- properties -------------------------------------------------------------------------------------------

@@ -24,7 +24,14 @@ from tests.catalog import helpers as catalogs
 
 MODULE = MODULES_DIR / "api-gateway-openapi"
 # Inputs the env root supplies itself rather than the catalog (the alarm topics' actions among them).
-ROOT_INPUTS = {"name_prefix", "alarm_topic_arn", "additional_alarm_actions", "disable_execute_api_endpoint"}
+ROOT_INPUTS = {
+    "name_prefix",
+    "alarm_topic_arn",
+    "additional_alarm_actions",
+    "warning_alarm_topic_arn",
+    "additional_warning_alarm_actions",
+    "disable_execute_api_endpoint",
+}
 
 
 def to_tfvars(apis: list[ApiEntry], env: str) -> dict[str, dict[str, Any]]:

@@ -3,15 +3,18 @@ from the catalog, and PLAT_PLAN_8 finds no alarm whose actions end at a topic no
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
 
+from platformctl.catalog import resolve
 from platformctl.catalog.base import ENV_NAMES
 from platformctl.catalog.notifications import SEVERITIES
 from platformctl.paths import ENVS_DIR
-from platformctl.policy.alarm_routes import AlarmTracer, alarms_reach_someone
-from platformctl.policy.planindex import PlanIndex
+from platformctl.policy.alarm_routes import AlarmTracer, alarms_reach_someone, template_alarm_problems
+from platformctl.policy.planindex import PlanIndex, PlanResource
+from tests.eventing.tfconsole import console, copy_modules, needs_terraform
 from tests.plans.reading import resources_of_type
 
 pytestmark = pytest.mark.terraform
@@ -21,6 +24,11 @@ ROLES = ("central", "api", "data")
 
 def _index(env_plans, env: str) -> PlanIndex:
     return PlanIndex(env_plans[env], root_dir=ENVS_DIR / env, label=env)
+
+
+def _own_index(env_plans, env: str) -> PlanIndex:
+    """An index over a copy of the plan, for tests that change planned values (the plans are shared)."""
+    return PlanIndex(copy.deepcopy(env_plans[env]), root_dir=ENVS_DIR / env, label=env)
 
 
 def _topic_module(role: str, severity: str) -> str:
@@ -112,15 +120,40 @@ def test_forwarder_alarms_notify_their_own_source_account_topic(env_plans, catal
         assert sorted((s["values"]["protocol"], s["values"]["endpoint"]) for s in subscriptions) == wanted
 
 
-def _prod_template(env_plans) -> tuple[PlanIndex, dict]:
-    index = _index(env_plans, "prod")
+@pytest.fixture(scope="module")
+def prod_template(catalog, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The prod StackSet template as the module renders it from prod's resolved inputs. In the plan its
+    template_body is unknown until apply (it names the central bus ARN), so PLAT_PLAN_8 judges it once
+    known; here the same rule judges the rendered template."""
+    inputs = resolve(catalog, "prod")
+    assert inputs.forwarder_stackset is not None
+    variables = {
+        **inputs.forwarder_stackset.model_dump(mode="json"),
+        "name_prefix": "prod",
+        "tags": inputs.tags,
+        "central_bus_arn": f"arn:aws:events:{inputs.region}:{inputs.accounts.central}:event-bus/prod-central-events",
+    }
+    modules = copy_modules(
+        tmp_path_factory.mktemp("stackset"),
+        "eventbridge-forwarder-stackset",
+        "eventbridge-forwarder",
+        "cloudtrail-trail",
+        "alarm-topic",
+    )
+    (template,) = console(modules / "eventbridge-forwarder-stackset", ["local.template"], variables, init=True)
+    return template
+
+
+def _with_template(env_plans, template: dict) -> tuple[PlanIndex, PlanResource]:
+    index = _own_index(env_plans, "prod")
     (stack_set,) = index.of_type("aws_cloudformation_stack_set")
-    return index, json.loads(stack_set.values["template_body"])
+    stack_set.values["template_body"] = json.dumps(template)
+    return index, stack_set
 
 
-def test_prod_stackset_alarms_notify_each_stacks_subscribed_topic(env_plans, catalog) -> None:
-    _, template = _prod_template(env_plans)
-    resources = template["Resources"]
+@needs_terraform
+def test_prod_stackset_alarms_notify_each_stacks_subscribed_topic(env_plans, catalog, prod_template) -> None:
+    resources = prod_template["Resources"]
     alarms = [r for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
     assert len(alarms) == 2
     for alarm in alarms:
@@ -131,18 +164,21 @@ def test_prod_stackset_alarms_notify_each_stacks_subscribed_topic(env_plans, cat
     subscriptions = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::SNS::Subscription"]
     assert sorted((s["Protocol"], s["Endpoint"]) for s in subscriptions) == wanted
     assert all(s["TopicArn"] == {"Ref": "AlarmTopic"} for s in subscriptions)
+    assert template_alarm_problems(prod_template) == []
+    index, _ = _with_template(env_plans, prod_template)
+    assert alarms_reach_someone(index) == []
 
 
+@needs_terraform
 @pytest.mark.parametrize("cut", ["AlarmActions", "subscriptions"])
-def test_plat_plan_8_fails_a_stackset_template_whose_alarms_reach_nobody(env_plans, cut: str) -> None:
-    index, template = _prod_template(env_plans)
-    (stack_set,) = index.of_type("aws_cloudformation_stack_set")
+def test_plat_plan_8_fails_a_stackset_template_whose_alarms_reach_nobody(env_plans, prod_template, cut: str) -> None:
+    template = copy.deepcopy(prod_template)
     for rid, resource in list(template["Resources"].items()):
         if cut == "AlarmActions" and resource["Type"] == "AWS::CloudWatch::Alarm":
             del resource["Properties"]["AlarmActions"]
         if cut == "subscriptions" and resource["Type"] == "AWS::SNS::Subscription":
             del template["Resources"][rid]
-    stack_set.values["template_body"] = json.dumps(template)
+    index, stack_set = _with_template(env_plans, template)
     found = alarms_reach_someone(index)
     assert {resource.address for resource, _ in found} == {stack_set.address}
     assert len(found) == 2
@@ -153,7 +189,7 @@ def test_plat_plan_8_fails_a_stackset_template_whose_alarms_reach_nobody(env_pla
 def test_plat_plan_8_fails_an_alarm_without_actions(env_plans) -> None:
     """A forwarder alarm whose alarm_actions are emptied fails as an alarm without actions, with a message
     that says where its route comes from."""
-    index = _index(env_plans, "dev")
+    index = _own_index(env_plans, "dev")
     alarm = index.resources["module.forwarder_210000000011.aws_cloudwatch_metric_alarm.dlq"]
     alarm.values["alarm_actions"] = []
     found = [message for resource, message in alarms_reach_someone(index) if resource.address == alarm.address]
@@ -199,14 +235,42 @@ def test_prod_posts_critical_alarms_to_slack_through_chatbot(env_plans, catalog)
 
 
 def test_plat_plan_8_counts_a_chatbot_channel_as_a_listener(env_plans) -> None:
-    """Without its SNS subscriptions, prod's critical topics are still heard through Chatbot; without the
-    Chatbot configurations too, PLAT_PLAN_8 reports the alarms that reach only those topics."""
+    """Without their SNS subscriptions, prod's critical topics are still heard through Chatbot; without the
+    Chatbot configurations too, PLAT_PLAN_8 reports the alarms that reach only those topics. (The warning
+    topics have no Slack channel: their e-mail subscriptions stay.)"""
     index = _index(env_plans, "prod")
+    critical = tuple(_topic_module(role, "critical") for role in ROLES)
     for subscription in index.of_type("aws_sns_topic_subscription"):
-        del index.resources[subscription.address]
+        if subscription.address.startswith(critical):
+            del index.resources[subscription.address]
     assert alarms_reach_someone(index) == []
     for configuration in index.of_type("aws_chatbot_slack_channel_configuration"):
         del index.resources[configuration.address]
     silent = alarms_reach_someone(index)
     assert silent, "with neither subscriptions nor Chatbot, some prod alarm must be silent"
     assert all("nobody hears" in message for _, message in silent)
+
+
+def test_prod_routes_working_hours_alarms_to_the_warning_topics(env_plans) -> None:
+    """Severity reaches the plan: some prod alarms (API latency, warehouse capacity, late data) notify only
+    a warning topic, the data-loss and outage alarms only critical ones, and every alarm notifies a topic."""
+    index = _index(env_plans, "prod")
+    tracer = AlarmTracer(index)
+    warning_topics = {f"{_topic_module(role, 'warning')}aws_sns_topic.this" for role in ROLES}
+    critical_topics = {f"{_topic_module(role, 'critical')}aws_sns_topic.this" for role in ROLES}
+    routes = {}
+    for alarm in index.of_type("aws_cloudwatch_metric_alarm"):
+        trace = tracer.actions(alarm, keys=("alarm_actions",))
+        topics = {address for address, r in trace.resources.items() if r.type == "aws_sns_topic"}
+        assert topics, f"{alarm.address} notifies no topic"
+        routes[alarm.address] = topics
+    only_warning = {a for a, topics in routes.items() if topics <= warning_topics}
+    assert any(".module.api[" in a and ".latency[" in a for a in only_warning), only_warning
+    assert any("capacity_at_max" in a for a in only_warning), only_warning
+    (failed,) = [a for a in routes if a.endswith("queries_failed[0]")]
+    assert routes[failed] <= critical_topics, routes[failed]
+    # Alarms whose severity depends on the instance (for_each) name both topics in their expression: the
+    # module tests prove which one each instance gets; here each must at least reach a critical topic.
+    for address, topics in routes.items():
+        if address.endswith('errors["5XXError"]') or "_dlq" in address:
+            assert topics & critical_topics, f"{address} must stay critical: {topics}"

@@ -258,7 +258,7 @@ def _accounts(document: YamlDocument, env: Environment) -> Iterator[CatalogProbl
 
 def _notifications(document: YamlDocument, env: Environment, partition: str) -> Iterator[CatalogProblem]:
     """Alarm targets: existing topics in this partition, Region and a platform account; a real environment
-    names at least one critical target, so its critical alarms reach someone."""
+    names at least one critical and one warning target, so every alarm reaches someone."""
     notifications = env.notifications
     accounts = {getattr(env.accounts, role): role for role in ("central", "api", "data")}
     for severity in SEVERITIES:
@@ -284,6 +284,14 @@ def _notifications(document: YamlDocument, env: Environment, partition: str) -> 
             ("notifications", "critical"),
             f"the {env.name} environment names no critical alarm target, so its critical alarms notify nobody: "
             "add at least one of emails, https_endpoints, sns_topic_arns or slack_channels",
+        )
+    if not env.emulator and notifications.warning.count == 0:
+        yield document.problem(
+            ("notifications", "warning"),
+            f"the {env.name} environment names no warning alarm target, so its warning alarms (API latency, "
+            "warehouse capacity, late lakehouse data: the module READMEs list each alarm's severity) notify nobody: "
+            "add at least one of emails, https_endpoints, sns_topic_arns or slack_channels (the critical targets "
+            "are not reused, so warnings do not page the on-call)",
         )
 
 

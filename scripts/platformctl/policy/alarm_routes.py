@@ -9,7 +9,8 @@ when it fires is a route to nobody too (every alarm goes through the catalog's n
 
 New topics have no ARN until apply, so the actions are traced through the configuration: resource
 references, module variables and outputs, root variables (whose values the plan holds) and locals
-(which the plan JSON leaves out, so their one-line definition is read from the module's source).
+(which the plan JSON leaves out, so their one-line definition is read from the module's source; a
+one-line `var.x == null ? A : B` follows the branch the caller's argument for x picks).
 Where a trace ends somewhere the plan cannot see (a data source, an unreadable local), the alarm is
 not judged rather than guessed at.
 
@@ -39,9 +40,14 @@ LISTENERS = {
     "aws_chatbot_slack_channel_configuration": "sns_topic_arns",
     "aws_chatbot_teams_channel_configuration": "sns_topic_arns",
 }
-_REFERENCE = re.compile(r"\b(?:var|local|module|data\.[a-z0-9_]+|aws_[a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?")
+# A module reference keeps its output name (module.<call>[<key>].<output>): the output is what is traced.
+_REFERENCE = re.compile(
+    r"\bmodule\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.[A-Za-z0-9_-]+"
+    r"|\b(?:var|local|data\.[a-z0-9_]+|aws_[a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?"
+)
 _ARN_LITERAL = re.compile(r'"(arn:[^"$]+)"')
 _NOT_TRACED = ("each", "count", "path", "terraform", "self")
+_NULL_CHOICE = re.compile(r"^var\.([A-Za-z0-9_]+)\s*==\s*null\s*\?\s*(.+?)\s*:\s*(.+)$")
 
 Modules = tuple[tuple[str, Any], ...]
 
@@ -103,8 +109,33 @@ class AlarmTracer:
             lines = self._sources.setdefault(str(path), path.read_text(errors="replace").splitlines())
             for line in lines:
                 if match := pattern.match(line):
-                    return _REFERENCE.findall(match.group(1)) + [f'"{a}"' for a in _ARN_LITERAL.findall(match.group(1))]
+                    text = self._chosen_branch(modules, match.group(1))
+                    return _REFERENCE.findall(text) + [f'"{a}"' for a in _ARN_LITERAL.findall(text)]
         return None
+
+    def _chosen_branch(self, modules: Modules, text: str) -> str:
+        """`var.x == null ? A : B` (a fallback such as warnings to the critical topic when no warning topic
+        is given) follows the branch the caller's argument picks; both when the plan cannot tell."""
+        choice = _NULL_CHOICE.match(text.strip())
+        if choice is None:
+            return text
+        is_null = self._argument_is_null(modules, choice.group(1))
+        if is_null is None:
+            return text
+        return choice.group(2) if is_null else choice.group(3)
+
+    def _argument_is_null(self, modules: Modules, variable: str) -> bool | None:
+        names = tuple(n for n, _ in modules)
+        if not names:
+            value = (self.index.plan.get("variables") or {}).get(variable)
+            return None if value is None else value.get("value") is None
+        expression = ((self.index._module_call(names) or {}).get("expressions") or {}).get(variable)
+        if expression is None:
+            declared = ((self.index.reader.config_module(names) or {}).get("variables") or {}).get(variable) or {}
+            return declared.get("default") is None
+        if expression.get("references"):
+            return False  # a module output or resource attribute: a topic ARN, known after apply
+        return expression.get("constant_value") is None
 
     def trace(
         self, refs: list[str], modules: Modules, own_index: Any, depth: int = 0, suffix: tuple[str, ...] = ()

@@ -475,8 +475,8 @@ RULES: tuple[Rule, ...] = (
          custom_domain_apis_disable_default_endpoint),
     Rule("PLAT_PLAN_7", "HIGH", "Every S3 bucket has SSE-KMS, versioning Enabled and a public access block with all "
          "four settings (separate resources in provider v5)", buckets_are_encrypted_versioned_and_blocked),
-    Rule("PLAT_PLAN_8", "HIGH", "Every CloudWatch alarm with actions reaches someone: no action path ends only at "
-         "topics without a subscription or Chatbot channel", alarms_reach_someone),
+    Rule("PLAT_PLAN_8", "HIGH", "Every CloudWatch alarm (StackSet templates included) has alarm actions that reach "
+         "someone: no action path ends only at topics without a subscription or Chatbot channel", alarms_reach_someone),
     Rule("PLAT_PLAN_12", "HIGH", "Every S3 bucket has a bucket policy (CKV_PLAT_27: a TLS-only one)",
          buckets_have_a_bucket_policy),
     Rule("PLAT_PLAN_11", "CRITICAL", "No plan replaces a Firehose stream or deletes an Iceberg table or an S3 bucket "
