@@ -17,6 +17,7 @@ from platformctl import localenv
 from platformctl.awssession import AccountAccess
 from platformctl.catalog import Catalog, resolve
 from platformctl.emulator.control import Emulator
+from platformctl.plancache import offline_plan
 from platformctl.tfrun import EnvRunner
 from platformctl.toolchain import ensure_toolchain
 
@@ -38,12 +39,15 @@ def local_platform(catalog: Catalog, session_emulator: Emulator,
     runner = EnvRunner(ensure_toolchain(), inputs, emulator=session_emulator, work_dir=work)
     with runner.session():
         runner.init()
-        runner.plan(work / localenv.REFERENCE_PLAN)
         assert runner.plan(work / localenv.EMULATOR_PLAN, extra=localenv.EMULATOR_VARS, detailed_exitcode=True) == 2
         runner.apply(work / localenv.EMULATOR_PLAN)
+        # The full-intent plan of local from empty state is the offline plan that the policy gate and
+        # the plan-JSON tests use (on an empty private emulator): reuse it, planned by now or planned
+        # here once for all of them. Asked for after the apply, so the apply never waits for it.
+        reference_plan = localenv.load(offline_plan(catalog, "local"))
         platform = LocalPlatform(
             runner=runner,
-            reference_plan=localenv.load(work / "plan.json"),
+            reference_plan=reference_plan,
             emulator_plan=localenv.load(work / "emulator.json"),
             outputs=runner.outputs(),
             access=AccountAccess.for_env(inputs, session_emulator.url),
