@@ -22,6 +22,7 @@ from platformctl.paths import BUILD_DIR, ROOT
 MIN_TERRAFORM = (1, 11, 0)
 DEFAULT_MIRROR = Path("/opt/tf-plugins")
 TFRC_PATH = BUILD_DIR / "terraform" / "terraform.tfrc"
+GOGC_DEFAULT = "200"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,10 @@ class Toolchain:
         env["CHECKPOINT_DISABLE"] = "1"
         env["TF_IN_AUTOMATION"] = "1"
         env.setdefault("TF_INPUT", "0")
+        # The AWS provider holds a ~600 MB schema, and Go's default GC target (GOGC=100) spends
+        # about a fifth of the provider's CPU collecting it again on every plan, test run and
+        # apply; 200 measured ~20% less CPU for ~5% more peak memory. A caller's value wins.
+        env.setdefault("GOGC", GOGC_DEFAULT)
         return env
 
 

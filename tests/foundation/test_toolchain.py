@@ -56,3 +56,12 @@ def test_opentofu_sees_the_mirror_under_its_own_registry_host(tmp_path: Path) ->
                                          (toolchain.TERRAFORM_HOST, toolchain.OPENTOFU_HOST))
     assert 'include = ["registry.terraform.io/hashicorp/*", "registry.opentofu.org/hashicorp/*"]' in config
     assert 'exclude = ["registry.terraform.io/hashicorp/*", "registry.opentofu.org/hashicorp/*"]' in config
+
+
+def test_terraform_runs_with_less_go_gc_unless_the_caller_chose(tmp_path: Path) -> None:
+    tools = toolchain.Toolchain("terraform", (1, 11, 4), tmp_path / "tfrc", tmp_path / "cache", None)
+    env = tools.env({"PATH": "/usr/bin", "TF_CLI_CONFIG_FILE": "/missing"})
+    assert env["GOGC"] == toolchain.GOGC_DEFAULT
+    assert env["TF_CLI_CONFIG_FILE"] == str(tmp_path / "tfrc")
+    assert env["TF_IN_AUTOMATION"] == "1"
+    assert tools.env({"GOGC": "100"})["GOGC"] == "100"
