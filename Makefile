@@ -155,9 +155,9 @@ unit: venv ## pytest without the emulator end-to-end tests (PYTEST_ARGS="tests/p
 e2e: toolchain ## Apply envs/local to a fresh emulator, re-plan, destroy
 	$(PYTEST) -m e2e --durations=20
 
-# The gates above in three lanes: the checks in order, the e2e suite on its own emulator port, and
-# policy (platformctl gates run --serial: one at a time). Logs: build/gates/.
-test: toolchain tools ## Every gate in one go (CI runs them as separate jobs): three lanes; logs and times in build/gates/
+# The gates above in four lanes: the checks and unit tests in order, terraform test, the e2e suite
+# on its own emulator port, and policy (platformctl gates run --serial: one at a time). Logs: build/gates/.
+test: toolchain tools ## Every gate in one go (CI runs them as separate jobs): four lanes; logs and times in build/gates/
 	$(CLI) gates run
 
 # -- verification and benchmark -----------------------------------------------------------------

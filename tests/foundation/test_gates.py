@@ -37,6 +37,8 @@ def test_lanes_hold_every_gate_of_make_test_once_and_each_is_a_make_target() -> 
         "validate comes after the plans that validate the env roots"
     assert all(lane.stages[0] == "e2e" for lane in TEST_LANES if "e2e" in lane.stages), \
         "the wait-bound suite starts at once, so the most waiting overlaps the most work"
+    assert lane_of["tf-test"] not in {lane_of["unit"], lane_of["e2e"], lane_of["policy"]}, \
+        "terraform test (two modules at a time) runs beside the single-threaded unit suite, not after it"
 
 
 def test_select_keeps_lane_order_and_refuses_unknown_gates() -> None:

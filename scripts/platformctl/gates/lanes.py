@@ -1,12 +1,15 @@
 """Which gates `make test` runs, and which of them may run side by side.
 
-The end-to-end suite spends much of its wall time waiting on the AWS provider's fixed delays
+The end-to-end suite spends part of its wall time waiting on the AWS provider's fixed delays
 (about 25 s per SQS queue, 55 s per S3 lifecycle configuration) against its own emulator on a
-free port; the other gates are CPU-bound and share nothing with it but the source tree. So three
-lanes that keep both cores busy: the checks in order (cheap and early-failing first), e2e, and
-`policy` followed by the plan-JSON tests. The offline plans of the four envs are made once, by
-whichever gate gets to an env first (`policy`, or e2e for local): the plan cache is keyed by content
-and a lock makes the other wait and reuse the plan.
+free port; the other gates are CPU-bound and share nothing with it but the source tree. So four
+lanes that keep both cores busy: the cheap checks and the unit tests (early-failing first), the
+`terraform test` runs, e2e, and `policy` followed by the plan-JSON tests. `tf-test` has a lane of
+its own because it runs two modules at a time: in one lane with `unit` the two made the longest
+lane (two thirds of the wall time), and ending a run on the single-threaded unit suite left a core
+idle; beside the others it soaks up whatever CPU they leave and still finishes early. The offline
+plans of the four envs are made once, by whichever gate gets to an env first (`policy`, or e2e for
+local): the plan cache is keyed by content and a lock makes the other wait and reuse the plan.
 
 `validate` comes last in its lane: Terraform validates an env root before it plans it, so by then
 the offline plans have validated the env roots (plancache marks them in validate's pass cache) and
@@ -24,10 +27,11 @@ class Lane:
     stages: tuple[str, ...]
 
 
-CHECKS = Lane("checks", ("fmt-check", "tfvars-check", "docs-check", "lint", "tf-test", "unit", "validate"))
+CHECKS = Lane("checks", ("fmt-check", "tfvars-check", "docs-check", "lint", "unit", "validate"))
+MODULE_TESTS = Lane("tf-test", ("tf-test",))
 END_TO_END = Lane("e2e", ("e2e",))
 POLICY = Lane("policy", ("policy", "plan-tests"))
-TEST_LANES: tuple[Lane, ...] = (CHECKS, END_TO_END, POLICY)
+TEST_LANES: tuple[Lane, ...] = (CHECKS, MODULE_TESTS, END_TO_END, POLICY)
 
 # A gate is `make <gate>`, except the two halves of pytest, split as the CI jobs split them: the
 # plan-JSON tests run after `policy`, in its lane, when the plans they read are made, and the rest
