@@ -5,9 +5,9 @@ The end-to-end suite spends part of its wall time waiting on the AWS provider's 
 free port; the other gates are CPU-bound and share nothing with it but the source tree. So four
 lanes that keep both cores busy: the cheap checks and the unit tests (early-failing first), the
 `terraform test` runs, e2e, and `policy` followed by the plan-JSON tests. `tf-test` has a lane of
-its own because it runs two modules at a time: in one lane with `unit` the two made the longest
-lane (two thirds of the wall time), and ending a run on the single-threaded unit suite left a core
-idle; beside the others it soaks up whatever CPU they leave and still finishes early. The offline
+its own because it runs two modules at a time: in one lane with `unit` the two took 529 s of the
+longest lane's 543 (docs/performance.md), and the run ended on the single-threaded unit suite with
+a core idle; beside the others it soaks up whatever CPU they leave and still finishes early. The offline
 plans of the four envs are made once, by whichever gate gets to an env first (`policy`, or e2e for
 local): the plan cache is keyed by content and a lock makes the other wait and reuse the plan.
 
