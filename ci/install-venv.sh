@@ -84,25 +84,22 @@ else
   fi
   printf '%s\n' "$digest" > "$venv/.lock-digest"
 fi
-# Bytecode for every installed module, once per lock digest. uv installs none by default, and with
-# PYTHONDONTWRITEBYTECODE set (as on this machine's image) Python never caches what it compiles, so
-# every process compiled its imports again: `platformctl --help` took 2.3 CPU-s instead of 1.0 and
-# `checkov --version` 6 instead of 2.5, paid by every CLI call, test subprocess and scan. Python
-# checks each .pyc against its source's mtime and size, so an edited file is never run stale.
-compile_bytecode() {
-  local target log=$venv/compileall.log
-  [ "$(cat "$venv/.bytecode-digest" 2>/dev/null)" = "$digest" ] && return 0
-  target=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
-  say "compiling the installed modules to bytecode ($target)"
-  if "$venv/bin/python" -m compileall -q -j 0 "$target" > "$log" 2>&1; then
-    printf '%s\n' "$digest" > "$venv/.bytecode-digest"
-  else
-    # A package may ship files that are not Python 3 (templates, test data): those are the only
-    # ones left to compile at import, as before. Not an install failure.
-    say "some files did not compile (listed in $log); they are compiled when imported"
-  fi
+# The venv caches bytecode even where PYTHONDONTWRITEBYTECODE is set (as in this machine's image).
+# uv installs no .pyc files, so with the variable set every process compiled its imports again:
+# `platformctl --help` took 2.3 CPU-s instead of 0.9 and `checkov --version` 6 instead of 2.5, paid
+# by every CLI call, test subprocess and scan. A startup line in the venv (a .pth file, which only
+# this venv's interpreter reads) lets Python write the bytecode of what is imported, when it is
+# first imported: compiling all ~10,000 installed files up front cost 40 CPU-s and 20 s of a fresh
+# clone's make test, most of it for modules no command imports. The caches are build output
+# (.venv/, and __pycache__/ in the checkout, which git ignores), checked against each source's
+# mtime and size, so an edited file never runs stale; a read-only venv simply is not written to.
+enable_bytecode_cache() {
+  local site
+  site=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  printf '%s\n' "import sys; sys.dont_write_bytecode = False" > "$site/platform-bytecode-cache.pth" \
+    || say "could not write $site/platform-bytecode-cache.pth: every process compiles its imports"
 }
-compile_bytecode
+enable_bytecode_cache
 
 if [ "$project" = "--project" ]; then
   installed=$("$venv/bin/python" -c 'import os, platformctl; print(os.path.dirname(os.path.dirname(os.path.dirname(
@@ -118,8 +115,5 @@ if [ "$project" = "--project" ]; then
     "$venv/bin/pip" install --no-input --disable-pip-version-check --no-deps --no-build-isolation -e .
   fi
   [ -x "$venv/bin/platformctl" ] || { echo "error: platformctl did not install into $venv" >&2; exit 1; }
-  # This checkout's own package too: a module edited later is recompiled at import, the rest is not.
-  "$venv/bin/python" -m compileall -q -j 0 scripts/platformctl > /dev/null \
-    || say "scripts/platformctl did not compile to bytecode; Python compiles it at import"
 fi
 say "ready in $((SECONDS - started)) s"
