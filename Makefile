@@ -21,8 +21,6 @@ RUFF      := $(VENV)/bin/ruff
 # make or by platformctl uses the repo's own config (filesystem mirror + plugin cache).
 export TF_CLI_CONFIG_FILE := $(CURDIR)/build/terraform/terraform.tfrc
 export CHECKPOINT_DISABLE := 1
-# Less Go garbage collection in terraform and the AWS provider (see Toolchain.env); yours wins.
-export GOGC ?= 200
 
 OFFLINE_FLAG := $(if $(filter 1 true yes,$(OFFLINE)),--offline,)
 

@@ -7,9 +7,9 @@ lanes that keep both cores busy: the cheap checks and the unit tests (early-fail
 `terraform test` runs, e2e, and `policy` followed by the plan-JSON tests. `tf-test` has a lane of
 its own because it runs two modules at a time: in one lane with `unit` the two took 529 s of the
 longest lane's 543 (docs/performance.md), and the run ended on the single-threaded unit suite with
-a core idle; beside the others it soaks up whatever CPU they leave and still finishes early. The offline
-plans of the four envs are made once, by whichever gate gets to an env first (`policy`, or e2e for
-local): the plan cache is keyed by content and a lock makes the other wait and reuse the plan.
+a core idle; beside the others it soaks up whatever CPU they leave and still finishes early. The
+offline plans of the four envs are made once, by whichever gate gets to an env first (`policy`, or
+e2e for local): the plan cache is keyed by content and a lock makes the other wait and reuse it.
 
 `validate` comes last in its lane: Terraform validates an env root before it plans it, so by then
 the offline plans have validated the env roots (plancache marks them in validate's pass cache) and
